@@ -1,0 +1,328 @@
+"""Turn a file into `ParsedDocument`s, choosing the reader by extension and content.
+
+Each reader takes the raw bytes and the source name and returns one document (a few formats may
+return several). Anything wrong with the file raises `IngestError` naming the file and the
+reason; the caller reports it and goes on with the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+from ingest.dates import parse_date
+from ingest.errors import IngestError
+from ingest.types import Meta, ParsedDocument, Section
+
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".json", ".csv", ".pdf")
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """Files under `paths` (folders are walked recursively, hidden files skipped), sorted."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not any(
+                part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            yield path
+
+
+def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ParsedDocument]:
+    """Read one file from disk. Raises IngestError for anything that is not a usable document."""
+    source = str(path.resolve())
+    if not path.exists():
+        raise IngestError(source, "no such file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError(source, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    return read_bytes(path.read_bytes(), source)
+
+
+def read_bytes(data: bytes, source: str, suffix: str | None = None) -> list[ParsedDocument]:
+    """Parse `data` as the format its suffix (or `suffix`) names."""
+    suffix = (suffix or Path(source.split("?")[0]).suffix).lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise IngestError(source, f"unsupported file type '{suffix or '(none)'}'; "
+                                  f"supported: {', '.join(SUPPORTED)}")
+    if not data.strip():
+        raise IngestError(source, "file is empty")
+    try:
+        docs = reader(data, source)
+    except IngestError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
+            ElementTree.ParseError) as exc:  # a parser tripped on malformed content
+        raise IngestError(source, f"could not parse {suffix} file: {exc}") from exc
+    docs = [d for d in docs if d.text.strip()]
+    if not docs:
+        raise IngestError(source, "no text found in the file")
+    for doc in docs:
+        doc.metadata.setdefault("content_hash", content_hash(data))
+        doc.metadata.setdefault("title", Path(source).stem)
+        doc.metadata["source"] = doc.source
+    return docs
+
+
+# --- text ------------------------------------------------------------------------------------
+
+def decode_text(data: bytes, source: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise IngestError(source, "looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(source, f"not valid UTF-8 text (byte {exc.start})") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:200]
+    return ""
+
+
+def read_txt(data: bytes, source: str) -> list[ParsedDocument]:
+    text = decode_text(data, source)
+    meta: Meta = {"doc_type": "text", "title": _first_line(text)}
+    if published := parse_date(text[:600]):
+        meta["published"] = published
+    return [ParsedDocument(source, text, meta)]
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Simple `key: value` front matter (the subset blogs and archives use) and the body."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    fields = {}
+    for line in m[1].splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "\t", "-")):
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    return fields, text[m.end():]
+
+
+def read_md(data: bytes, source: str) -> list[ParsedDocument]:
+    fields, body = split_front_matter(decode_text(data, source))
+    meta: Meta = {"doc_type": "markdown", "title": fields.get("title") or _first_line(body)}
+    # A re-post keeps the original date in its own field; prefer it over the post date.
+    for key in ("original_published", "published", "date"):
+        if key in fields and (published := parse_date(fields[key])):
+            meta["published"] = published
+            break
+    else:
+        if published := parse_date(body[:600]):
+            meta["published"] = published
+    for key in ("author", "source_name", "publisher"):
+        if fields.get(key):
+            meta["publisher" if key == "source_name" else key] = fields[key]
+    return [ParsedDocument(source, body, meta)]
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+class _HTMLText(HTMLParser):
+    """Visible text of a page, block elements on their own lines, page chrome dropped."""
+
+    SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "svg",
+            "button", "iframe", "template"}
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+             "article", "table", "blockquote", "pre", "dd", "dt", "td", "th", "ul", "ol"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.title = ""
+        self.h1 = ""
+        self.meta: dict[str, str] = {}
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k: v or "" for k, v in attrs}
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            if key and attrs.get("content"):
+                self.meta[key.lower()] = attrs["content"]
+        elif tag == "time" and attrs.get("datetime"):
+            self.meta.setdefault("time", attrs["datetime"])
+        if tag in self.SKIP:
+            self.skip_depth += 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+        self._in.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip_depth:
+            self.skip_depth -= 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data):
+        current = self._in[-1] if self._in else ""
+        if current == "title":
+            self.title += data
+            return
+        if self.skip_depth:
+            return
+        if current == "h1":
+            self.h1 += data
+        self.parts.append(data)
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> tuple[str, Meta]:
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    meta: Meta = {"title": (parser.meta.get("og:title") or parser.h1 or parser.title).strip()}
+    for key in ("article:published_time", "datepublished", "date", "dc.date", "time"):
+        if key in parser.meta and (published := parse_date(parser.meta[key])):
+            meta["published"] = published
+            break
+    for key in ("og:site_name", "author"):
+        if key in parser.meta:
+            meta["publisher" if key == "og:site_name" else "author"] = parser.meta[key]
+    return parser.text(), meta
+
+
+def read_html(data: bytes, source: str) -> list[ParsedDocument]:
+    text, meta = html_to_text(decode_text(data, source))
+    meta["doc_type"] = "html"
+    if "published" not in meta and (published := parse_date(text[:600])):
+        meta["published"] = published
+    return [ParsedDocument(source, text, meta)]
+
+
+# --- XML -------------------------------------------------------------------------------------
+
+def parse_xml(data: bytes, source: str) -> ElementTree.Element:
+    if b"<!DOCTYPE" in data[:2048] and b"<!ENTITY" in data:
+        raise IngestError(source, "XML with entity declarations is refused (entity expansion)")
+    return ElementTree.fromstring(data)
+
+
+def read_xml(data: bytes, source: str) -> list[ParsedDocument]:
+    root = parse_xml(data, source)
+    paragraphs = [" ".join("".join(el.itertext()).split()) for el in root.iter()
+                  if el.text and el.text.strip()]
+    text = "\n\n".join(p for p in paragraphs if p)
+    meta: Meta = {"doc_type": "xml", "title": _first_line(text)}
+    if published := parse_date(text[:2000]):
+        meta["published"] = published
+    return [ParsedDocument(source, text, meta)]
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+def _records(obj) -> list[dict] | None:
+    """The main list of records in a JSON document: the top-level list or the longest list of
+    objects directly under the top-level object."""
+    if isinstance(obj, list) and obj and all(isinstance(r, dict) for r in obj):
+        return obj
+    if isinstance(obj, dict):
+        lists = [v for v in obj.values() if isinstance(v, list) and v and
+                 all(isinstance(r, dict) for r in v)]
+        if lists:
+            return max(lists, key=len)
+    return None
+
+
+def _flat(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items() if v not in (None, "", []))
+    if isinstance(value, list):
+        return "; ".join(_flat(v) for v in value if v not in (None, "", []))
+    return str(value)
+
+
+def records_document(source: str, rows: list[str], meta: Meta,
+                     row_meta: list[Meta] | None = None) -> ParsedDocument:
+    """One document whose text is `rows` joined by newlines, each row its own record section."""
+    sections, pos = [], 0
+    for i, row in enumerate(rows):
+        sections.append(Section(pos, pos + len(row), "record", row_meta[i] if row_meta else {}))
+        pos += len(row) + 1
+    return ParsedDocument(source, "\n".join(rows), meta, sections)
+
+
+def read_json(data: bytes, source: str) -> list[ParsedDocument]:
+    obj = json.loads(decode_text(data, source))
+    meta: Meta = {"doc_type": "json", "title": Path(source).stem}
+    if isinstance(obj, dict):
+        for key in ("title", "name", "list_id"):
+            if isinstance(obj.get(key), str):
+                meta["title"] = obj[key]
+                break
+    records = _records(obj)
+    if records is None:
+        text = _flat(obj)
+        return [ParsedDocument(source, text, meta)]
+    rows = [" ".join(_flat(r).split()) for r in records]
+    return [records_document(source, [r for r in rows if r], meta)]
+
+
+def read_csv(data: bytes, source: str) -> list[ParsedDocument]:
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(decode_text(data, source)))
+    rows = [" ".join(_flat({k: v for k, v in r.items() if k}).split()) for r in reader]
+    return [records_document(source, [r for r in rows if r],
+                             {"doc_type": "csv", "title": Path(source).stem})]
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+def read_pdf(data: bytes, source: str) -> list[ParsedDocument]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        pdf = PdfReader(io.BytesIO(data))
+        if pdf.is_encrypted:
+            raise IngestError(source, "PDF is encrypted")
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    except IngestError:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AssertionError) as exc:
+        raise IngestError(source, f"could not read PDF: {exc}") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text:
+        raise IngestError(source, "PDF has no extractable text (scanned images need OCR)")
+    info = pdf.metadata or {}
+    meta: Meta = {"doc_type": "pdf", "title": str(info.get("/Title") or _first_line(text)),
+                  "pages": len(pages)}
+    if published := parse_date(text[:1500]):
+        meta["published"] = published
+    return [ParsedDocument(source, text, meta)]
+
+
+READERS: dict[str, Callable[[bytes, str], list[ParsedDocument]]] = {
+    ".txt": read_txt, ".md": read_md, ".markdown": read_md, ".html": read_html,
+    ".htm": read_html, ".xml": read_xml, ".json": read_json, ".csv": read_csv, ".pdf": read_pdf,
+}
