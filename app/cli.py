@@ -1,0 +1,203 @@
+"""`listlens`: a thin command line over `index.library.Library`.
+
+Heavy libraries (torch, chromadb, gradio) are imported inside the commands that need them, so
+`listlens --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, help="data directory (LISTLENS_DATA_DIR)")
+    parser.add_argument("--collection", help="Chroma collection (LISTLENS_COLLECTION)")
+    parser.add_argument("--chroma-url", help="Chroma server URL (LISTLENS_CHROMA_URL)")
+    parser.add_argument("--preset", help="named settings preset (LISTLENS_PRESET)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="listlens",
+        description="Ask questions about sanctions and export-control documents; "
+                    "every answer cites the passages it rests on.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add files or folders (recursively) to the library")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--max-file-mb", type=float, help="largest file accepted (LISTLENS_MAX_FILE_MB)")
+    _common(p)
+
+    p = sub.add_parser("ask", help="ask a question; the answer cites its sources")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--top-k", type=int, help="passages to retrieve (LISTLENS_TOP_K)")
+    p.add_argument("--since", help="only documents published on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="only documents published on or before this date")
+    p.add_argument("--type", dest="doc_type", help="only this document type (fr_rule, news, list…)")
+    p.add_argument("--source", help="only documents whose path or URL contains this")
+    p.add_argument("--country", help="only passages about this country")
+    _common(p)
+
+    p = sub.add_parser("docs", help="list the documents in the library")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("remove", help="remove a document (by id or path)")
+    p.add_argument("doc")
+    _common(p)
+
+    p = sub.add_parser("status", help="where the store is and what it holds")
+    _common(p)
+
+    sub.add_parser("config", help="list every LISTLENS_* setting")
+
+    p = sub.add_parser("serve", help="serve the web UI")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int)
+    p.add_argument("--auth", help="user:password required to use the UI")
+    p.add_argument("--insecure", action="store_true",
+                   help="allow binding a non-loopback address without --auth")
+    p.add_argument("--sample", action="store_true",
+                   help="ingest the bundled sample corpus first (skipped if unchanged)")
+    _common(p)
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    from app.settings import load_settings
+
+    keys = ("data_dir", "collection", "chroma_url", "preset", "top_k", "max_file_mb", "host",
+            "port", "auth")
+    return load_settings({k: getattr(args, k, None) for k in keys})
+
+
+def _library(args: argparse.Namespace):
+    from index.library import Library
+
+    return Library(_settings(args).index)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    library = _library(args)
+
+    def progress(source: str, done: int, total: int) -> None:
+        if sys.stderr.isatty() and not args.json:
+            name = Path(source).name[:40]
+            print(f"\r  {name:<40} {done:>7,}/{total:,} nodes", end="", file=sys.stderr, flush=True)
+
+    report = library.ingest(args.paths, progress=progress)
+    if sys.stderr.isatty() and not args.json:
+        print(file=sys.stderr)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(f"{report.files} files: {report.added} documents added, {report.replaced} replaced, "
+              f"{report.unchanged} unchanged; {report.nodes:,} nodes written in {report.seconds:.1f} s")
+        for file, reason in report.failures:
+            print(f"  FAILED {file}: {reason}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from index.types import Filters
+
+    filters = Filters(date_from=args.since, date_to=args.until, doc_type=args.doc_type,
+                      source=args.source, country=args.country)
+    answer = _library(args).ask(args.question, filters=filters)
+    if args.json:
+        data = answer.to_dict()
+        data["citations"] = [{"file": c["file"], "title": c["title"], "published": c["published"],
+                              "start": c["start"], "end": c["end"], "text": c["text"]}
+                             for c in data["citations"]]
+        _print_json(data)
+        return EXIT_OK
+    print(answer.text)
+    if answer.citations:
+        print()
+        for c in answer.citations:
+            print(f"[{c.n}] {c.title} ({c.published or 'undated'}) — {c.file} "
+                  f"chars {c.start}-{c.end}\n    “{c.text}”")
+    if answer.notice:
+        print(f"\nnote: {answer.notice}")
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    docs = _library(args).documents()
+    if args.json:
+        _print_json(docs)
+        return EXIT_OK
+    if not docs:
+        print("The library is empty: `listlens ingest PATH` adds documents.")
+    for d in docs:
+        print(f"{d['doc_id']}  {d.get('published') or '----------'}  {d.get('doc_type', ''):<12} "
+              f"{d.get('nodes', 0):>6} nodes  {d.get('title', '')[:70]}")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    removed = _library(args).remove(args.doc)
+    print(f"removed {removed['doc_id']} ({removed.get('title', '')})")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    _print_json(_library(args).status())
+    return EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from app.settings import describe
+
+    for name, default, meaning in describe():
+        print(f"{name:<30} {default:<22} {meaning}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app.ui import serve
+
+    settings = _settings(args)
+    if settings.host not in ("127.0.0.1", "localhost", "::1") and not (settings.auth or args.insecure):
+        print(f"error: binding {settings.host} exposes the UI to the network; "
+              "pass --auth USER:PASSWORD (or --insecure to accept the risk)", file=sys.stderr)
+        return EXIT_USAGE
+    serve(settings, ingest_sample=args.sample)
+    return EXIT_OK
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "docs": cmd_docs, "remove": cmd_remove,
+            "status": cmd_status, "config": cmd_config, "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from index.errors import ListLensError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (ListLensError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

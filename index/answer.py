@@ -1,0 +1,160 @@
+"""Answering from evidence: pick the sentences that answer the question, or refuse.
+
+The extractive composer needs no model beyond the embedding one: it scores every sentence of the
+retrieved passages against the question (meaning, shared rare words, and whether the sentence
+holds the kind of thing asked for — a date for "when", a number for "how many"), answers with
+the best ones, each cited, and refuses when even the best is weak. LLM backends start from the
+same selected evidence (see `index/generate.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.cite import Evidence
+from index.text import content_words, sentence_spans, stem
+from index.types import Answer, AnswerSentence, Citation, Passage
+
+REFUSAL = "The documents don't say."
+
+_DATE = re.compile(r"\b(19|20)\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                     r"twelve|dozen|hundred|thousand|million|billion)\b", re.I)
+_MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(million|billion|thousand)?\s*(dollars|USD)\b", re.I)
+_DOCNUM = re.compile(r"\b\d{4}-\d{4,5}\b|\b\d+ FR \d+|\bRIN\b|\bDocket\b", re.I)
+
+# What a question asks for, and what a sentence must hold to answer it.
+_WANTS = [
+    ("money", re.compile(r"\b(penalt|fine[ds]?\b|dollars|\$|how much money|value of)", re.I), _MONEY),
+    ("document", re.compile(r"\b(document number|FR Doc|which federal register|RIN\b|docket)", re.I), _DOCNUM),
+    ("date", re.compile(r"\b(when|what date|which date|on what date|effective date|listing date|what day)\b", re.I), _DATE),
+    ("number", re.compile(r"\b(how many|what share|what percentage|what proportion|how much|what portion)\b", re.I), _NUMBER),
+]
+_REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
+_REMOVAL_S = re.compile(r"\bremov|\bdelist", re.I)
+
+
+@dataclass
+class Question:
+    text: str
+    words: list[str]
+    wants: str | None
+    evidence_pattern: re.Pattern | None
+    about_removal: bool
+
+    @classmethod
+    def parse(cls, text: str) -> "Question":
+        wants, pattern = None, None
+        for name, ask, must in _WANTS:
+            if ask.search(text):
+                wants, pattern = name, must
+                break
+        return cls(text, content_words(text), wants, pattern, bool(_REMOVAL_Q.search(text)))
+
+
+def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Evidence]:
+    """The sentences of the passages with their spans in the source documents.
+
+    Records and table entries stay whole: they are one statement about one entity.
+    """
+    out: list[Evidence] = []
+    for p in passages:
+        if p.metadata.get("kind") in ("record", "table_entry"):
+            out.append(Evidence(p, p.start, p.end, p.text))
+            continue
+        for s, e in sentence_spans(p.text):
+            if e - s >= 20:
+                out.append(Evidence(p, p.start + s, p.start + e, p.text[s:e]))
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarray,
+                   ev_vecs: np.ndarray) -> None:
+    """Set each evidence sentence's score: meaning + rare shared words + answer type."""
+    docs = [{stem(w) for w in content_words(ev.text + " " + str(ev.passage.metadata.get("title", "")))}
+            for ev in evidence]
+    df = Counter(w for d in docs for w in d)
+    n = len(docs)
+    q_stems = {stem(w) for w in question.words}
+    weights = {w: math.log(1 + n / (1 + df[w])) for w in q_stems}
+    total = sum(weights.values()) or 1.0
+    sims = ev_vecs @ q_vec
+    ranks = {}
+    for ev in evidence:
+        ranks.setdefault(ev.passage.node_id, len(ranks))
+    for ev, have, sim in zip(evidence, docs, sims):
+        lexical = sum(w for s, w in weights.items() if s in have) / total
+        score = 0.55 * float(sim) + 0.45 * lexical
+        if question.evidence_pattern is not None and not question.evidence_pattern.search(ev.text):
+            score *= 0.6  # does not hold the kind of thing asked for
+        score -= 0.01 * ranks[ev.passage.node_id]  # retrieval order breaks near-ties
+        ev.score = score
+
+
+def cite(evidence: list[Evidence], first_n: int = 1) -> list[Citation]:
+    citations = []
+    for i, ev in enumerate(evidence, start=first_n):
+        m = ev.passage.metadata
+        citations.append(Citation(
+            n=i, file=ev.passage.source, title=str(m.get("title", "")),
+            published=m.get("published") or None, start=ev.start, end=ev.end, text=ev.text,
+            doc_type=str(m.get("doc_type", "")), publisher=str(m.get("publisher", "")),
+            fr_citation=str(m.get("fr_citation", "")), score=round(ev.score, 4)))
+    return citations
+
+
+def refusal(question: Question, evidence: list[Evidence], reason: str) -> Answer:
+    """Say the documents don't hold the answer, and show the closest evidence."""
+    closest = sorted(evidence, key=lambda e: e.score, reverse=True)[:2]
+    text = REFUSAL + " " + reason
+    if closest:
+        text += " The closest passages are cited below."
+    return Answer(question.text, text, True, cite(closest), [], [], "extractive")
+
+
+def select(question: Question, evidence: list[Evidence], max_sentences: int = 3) -> list[Evidence]:
+    """The best sentence, plus others nearly as good that add something new."""
+    ranked = sorted(evidence, key=lambda e: e.score, reverse=True)
+    chosen: list[Evidence] = []
+    for ev in ranked:
+        if len(chosen) >= max_sentences or ev.score < ranked[0].score * 0.85:
+            break
+        if any(_near_duplicate(ev.text, c.text) for c in chosen):
+            continue
+        chosen.append(ev)
+    return chosen
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    wa, wb = set(content_words(a)), set(content_words(b))
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.8
+
+
+def compose_extractive(question_text: str, passages: list[Passage], embedder,
+                       min_score: float) -> Answer:
+    question = Question.parse(question_text)
+    evidence = evidence_sentences(passages)
+    if not evidence:
+        return refusal(question, [], "Nothing in the library matches the question.")
+    vecs = embedder.encode([question.text] + [e.text for e in evidence])
+    score_evidence(question, evidence, vecs[0], vecs[1:])
+    best = max(evidence, key=lambda e: e.score)
+    if best.score < min_score:
+        return refusal(question, evidence, "No passage answers it closely enough.")
+    if question.about_removal and not any(_REMOVAL_S.search(e.text) for e in evidence
+                                          if e.score >= min_score):
+        # A false premise: the question assumes a removal the documents never record.
+        answer = refusal(question, evidence, "They record no removal; what they do record is cited below.")
+        return answer
+    chosen = select(question, evidence)
+    citations = cite(chosen)
+    sentences = [AnswerSentence(c.text, [c.n]) for c in citations]
+    text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+    return Answer(question.text, text, False, citations, sentences, [], "extractive")

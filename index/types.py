@@ -1,0 +1,131 @@
+"""The domain objects that flow out of the library: passages, citations, answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk of a document, with where it sits in that document."""
+
+    node_id: str
+    text: str
+    score: float
+    metadata: dict[str, Any]
+
+    @property
+    def source(self) -> str:
+        return str(self.metadata.get("source", ""))
+
+    @property
+    def start(self) -> int:
+        return int(self.metadata.get("start", 0))
+
+    @property
+    def end(self) -> int:
+        return int(self.metadata.get("end", self.start + len(self.text)))
+
+
+@dataclass
+class Citation:
+    """A quoted span of a document that supports a sentence of an answer."""
+
+    n: int
+    file: str  # the document's source path or URL
+    title: str
+    published: str | None
+    start: int  # character offsets into the document's canonical text
+    end: int
+    text: str  # the quoted sentence
+    doc_type: str = ""
+    publisher: str = ""
+    fr_citation: str = ""
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class AnswerSentence:
+    text: str
+    citations: list[int]  # numbers of the citations that support it
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    retrieved: list[Passage] = field(default_factory=list)
+    backend: str = "extractive"
+    latency_s: float = 0.0
+    notice: str = ""  # e.g. "the LLM server was unreachable; showing the extractive answer"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "sentences": [asdict(s) for s in self.sentences],
+            "retrieved": [{"file": p.source, "title": p.metadata.get("title", ""),
+                           "text": p.text, "score": round(p.score, 4),
+                           "start": p.start, "end": p.end} for p in self.retrieved],
+            "backend": self.backend,
+            "latency_s": round(self.latency_s, 4),
+            "notice": self.notice,
+        }
+
+    def to_markdown(self) -> str:
+        """The answer with footnote markers, ready to paste into a memo."""
+        body = " ".join(f"{s.text}" + "".join(f"[^{n}]" for n in s.citations)
+                        for s in self.sentences) or self.text
+        notes = [f"[^{c.n}]: {c.title} ({c.published or 'undated'}), {c.file}, "
+                 f"chars {c.start}–{c.end}: “{c.text}”" for c in self.citations]
+        return "\n\n".join([body, *(["\n".join(notes)] if notes else [])])
+
+
+@dataclass
+class Filters:
+    """Restrict retrieval to part of the library. Empty fields do not filter."""
+
+    date_from: str | None = None  # ISO dates, inclusive, on the document's publication date
+    date_to: str | None = None
+    doc_type: str | None = None
+    source: str | None = None  # a substring of the source path or URL
+    country: str | None = None
+    list_name: str | None = None
+
+    def where(self) -> dict | None:
+        """The Chroma `where` clause for the fields Chroma can filter exactly."""
+        clauses: list[dict] = []
+        if self.date_from:
+            clauses.append({"published_int": {"$gte": int(self.date_from.replace("-", ""))}})
+        if self.date_to:
+            clauses.append({"published_int": {"$lte": int(self.date_to.replace("-", ""))}})
+        for key in ("doc_type", "country", "list_name"):
+            if value := getattr(self, key):
+                clauses.append({key: value})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, meta: dict[str, Any]) -> bool:
+        """The same test in Python, for candidates that did not come through Chroma's filter."""
+        published = int(meta.get("published_int", 0) or 0)
+        if self.date_from and published < int(self.date_from.replace("-", "")):
+            return False
+        if self.date_to and published > int(self.date_to.replace("-", "")):
+            return False
+        for key in ("doc_type", "country", "list_name"):
+            if (value := getattr(self, key)) and meta.get(key) != value:
+                return False
+        return not self.source or self.source in str(meta.get("source", ""))
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
