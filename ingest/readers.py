@@ -1,5 +1,9 @@
 """Turn a file into `ParsedDocument`s, choosing the reader by extension and content.
 
+Each per-extension reader first sniffs the content for a domain format (a Federal Register rule,
+a sanctions list, an eCFR section, a news article) and hands it to that parser; anything else gets
+the generic reader for the format.
+
 Each reader takes the raw bytes and the source name and returns one document (a few formats may
 return several). Anything wrong with the file raises `IngestError` naming the file and the
 reason; the caller reports it and goes on with the batch.
@@ -15,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ingest import federal_register, lists, news, regulations
 from ingest.dates import parse_date
 from ingest.errors import IngestError
 from ingest.types import Meta, ParsedDocument, Section
@@ -64,9 +69,13 @@ def read_bytes(data: bytes, source: str, suffix: str | None = None) -> list[Pars
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
             ElementTree.ParseError) as exc:  # a parser tripped on malformed content
         raise IngestError(source, f"could not parse {suffix} file: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - one odd file must never stop a batch
+        raise IngestError(source, f"could not parse {suffix} file "
+                                  f"({type(exc).__name__}: {exc})") from exc
     docs = [d for d in docs if d.text.strip()]
     if not docs:
-        raise IngestError(source, "no text found in the file")
+        raise IngestError(source, f"no text found: the {suffix} file parsed but holds no "
+                                  "readable content")
     for doc in docs:
         doc.metadata.setdefault("content_hash", content_hash(data))
         doc.metadata.setdefault("title", Path(source).stem)
@@ -96,6 +105,12 @@ def _first_line(text: str) -> str:
 
 def read_txt(data: bytes, source: str) -> list[ParsedDocument]:
     text = decode_text(data, source)
+    if federal_register.looks_like_fr_text(text):
+        return [federal_register.parse_text(text, source)]
+    if regulations.looks_like_ecfr(text):
+        return [regulations.parse_ecfr(text, source)]
+    if news.dateline(text):
+        return [news.parse_dateline_text(text, source, news.outlet_from_path(source))]
     meta: Meta = {"doc_type": "text", "title": _first_line(text)}
     if published := parse_date(text[:600]):
         meta["published"] = published
@@ -119,7 +134,16 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def read_md(data: bytes, source: str) -> list[ParsedDocument]:
-    fields, body = split_front_matter(decode_text(data, source))
+    text = decode_text(data, source)
+    fields, body = split_front_matter(text)
+    if news.is_fr_abstract(fields):
+        return [news.parse_fr_abstract(fields, body, source)]
+    if news.looks_like_archive(text):
+        return [news.parse_archive(text, source)]
+    if regulations.looks_like_ecfr(body):
+        return [regulations.parse_ecfr(body, source)]
+    if federal_register.looks_like_fr_text(body):
+        return [federal_register.parse_text(body, source)]
     meta: Meta = {"doc_type": "markdown", "title": fields.get("title") or _first_line(body)}
     # A re-post keeps the original date in its own field; prefer it over the post date.
     for key in ("original_published", "published", "date"):
@@ -209,7 +233,13 @@ def html_to_text(html: str) -> tuple[str, Meta]:
 
 
 def read_html(data: bytes, source: str) -> list[ParsedDocument]:
-    text, meta = html_to_text(decode_text(data, source))
+    html = decode_text(data, source)
+    if federal_register.looks_like_fr_text(html):
+        text, meta = news.html_article(html)
+        return [federal_register.parse_text(text, source, meta)]
+    if news.looks_like_article_html(html):
+        return [news.parse_html(html, source)]
+    text, meta = html_to_text(html)
     meta["doc_type"] = "html"
     if "published" not in meta and (published := parse_date(text[:600])):
         meta["published"] = published
@@ -226,6 +256,8 @@ def parse_xml(data: bytes, source: str) -> ElementTree.Element:
 
 def read_xml(data: bytes, source: str) -> list[ParsedDocument]:
     root = parse_xml(data, source)
+    if federal_register.looks_like_fr_xml(data):
+        return federal_register.parse_xml(root, source)
     paragraphs = [" ".join("".join(el.itertext()).split()) for el in root.iter()
                   if el.text and el.text.strip()]
     text = "\n\n".join(p for p in paragraphs if p)
@@ -270,6 +302,14 @@ def records_document(source: str, rows: list[str], meta: Meta,
 
 def read_json(data: bytes, source: str) -> list[ParsedDocument]:
     obj = json.loads(decode_text(data, source))
+    if lists.is_csl_compact(obj):
+        return [lists.parse_csl_compact(obj, source)]
+    if lists.is_nsfreg(obj):
+        return [lists.parse_nsfreg(obj, source)]
+    if federal_register.looks_like_fr_api(obj):
+        return federal_register.parse_api_json(obj, source)
+    if (rows := lists.tradegov_rows(obj)) is not None:
+        return [lists.parse_rows(rows, source)]
     meta: Meta = {"doc_type": "json", "title": Path(source).stem}
     if isinstance(obj, dict):
         for key in ("title", "name", "list_id"):
@@ -289,6 +329,11 @@ def read_csv(data: bytes, source: str) -> list[ParsedDocument]:
     import io
 
     reader = csv.DictReader(io.StringIO(decode_text(data, source)))
+    if reader.fieldnames and lists.is_tradegov_header(reader.fieldnames):
+        rows = list(reader)
+        if not rows:
+            raise IngestError(source, "the screening-list CSV has a header but no rows")
+        return [lists.parse_rows(rows, source)]
     rows = [" ".join(_flat({k: v for k, v in r.items() if k}).split()) for r in reader]
     return [records_document(source, [r for r in rows if r],
                              {"doc_type": "csv", "title": Path(source).stem})]
