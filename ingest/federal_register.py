@@ -455,31 +455,25 @@ def parse_text(text: str, source: str, base: Meta | None = None) -> ParsedDocume
     paragraphs = [squash(p) for p in re.split(r"\n\s*\n", _PAGE_HEADER.sub("", text)) if squash(p)]
     out = TextBuilder()
     pending: tuple[int, str] | None = None  # a heading or bare label waiting for its paragraph
-    in_summary, summary_extra, title = False, 0, ""
+    in_summary, title = False, ""
     for i, para in enumerate(paragraphs):
         label = _LABEL.match(para)
         has_next = i + 1 < len(paragraphs)
         if label:
-            in_summary, summary_extra = label[1] == "SUMMARY", 0
+            in_summary = label[1] == "SUMMARY"
             if label[1] == "AGENCY" and i and not title:
                 title = paragraphs[i - 1]
-        elif in_summary and not pending and summary_extra < 3 and out.sections \
-                and out.sections[-1].kind == "summary":
-            out.parts[-1] += "\n\n" + para  # a summary running over several paragraphs
-            out.pos += 2 + len(para)
-            out.sections[-1].end = out.pos
-            summary_extra += 1
-            continue
         heading_like = len(para) < 80 and not para.endswith((".", ";", ",")) and not label
         if has_next and not pending and ((label and not label[2]) or heading_like):
             in_summary = in_summary and bool(label)
             out.add(para, kind=None)
             pending = (out.pos - len(para), para)
             continue
+        # The summary is the SUMMARY: paragraph (or the one after a bare "SUMMARY:" label).
         kind = "summary" if in_summary else "paragraph"
         out.add(para, kind, start=pending[0] if pending else None,
                 heading=pending[1] if pending else "")
-        pending = None
+        pending, in_summary = None, False
     if pending:
         out.sections.append(Section(pending[0], pending[0] + len(pending[1]), "paragraph"))
     canonical = out.text()

@@ -9,6 +9,7 @@ headers, tag blocks, image lines and page chrome are kept out of the canonical t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -154,6 +155,7 @@ class _Article(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool]] = []  # (tag, opened a skipped region)
+        self.open_count: Counter[str] = Counter()  # O(1) "is this tag open?" on deep pages
         self.skip = 0
         self.zones: dict[str, list[str]] = {"article": [], "main": [], "body": []}
         self.inside = {"article": 0, "main": 0}
@@ -188,6 +190,7 @@ class _Article(HTMLParser):
         skipped = tag in _CHROME_TAGS or (tag not in ("html", "body", "article", "main")
                                           and bool(_CHROME_WORDS.search(marker)))
         self.stack.append((tag, skipped))
+        self.open_count[tag] += 1
         self.skip += skipped
         if tag in self.inside:
             self.inside[tag] += 1
@@ -197,10 +200,11 @@ class _Article(HTMLParser):
             self._emit("\n")
 
     def handle_endtag(self, tag):
-        if tag in _VOID or not any(t == tag for t, _ in self.stack):
+        if tag in _VOID or not self.open_count[tag]:
             return
         while self.stack:  # close unclosed children too (HTML in the wild)
             open_tag, skipped = self.stack.pop()
+            self.open_count[open_tag] -= 1
             self.skip -= skipped
             if open_tag in self.inside:
                 self.inside[open_tag] -= 1
@@ -235,7 +239,7 @@ def html_article(html: str) -> tuple[str, Meta]:
         text = _lines(parser.zones[zone])
         if len(text) > 200 or zone == "body":
             break
-    text = re.sub(r"\n(?!\n)", "\n\n", text)  # every block its own paragraph
+    text = re.sub(r"\n+", "\n\n", text)  # every block its own paragraph
     m = parser.meta
     published = None
     for key in ("article:published_time", "datepublished", "date", "dc.date", "pubdate", "time"):

@@ -70,8 +70,8 @@ def read_bytes(data: bytes, source: str, suffix: str | None = None) -> list[Pars
             ElementTree.ParseError) as exc:  # a parser tripped on malformed content
         raise IngestError(source, f"could not parse {suffix} file: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - one odd file must never stop a batch
-        raise IngestError(source, f"could not parse {suffix} file "
-                                  f"({type(exc).__name__}: {exc})") from exc
+        raise IngestError(source, f"could not parse {suffix} file: parser error "
+                                  f"{type(exc).__name__}: {exc}") from exc
     docs = [d for d in docs if d.text.strip()]
     if not docs:
         raise IngestError(source, f"no text found: the {suffix} file parsed but holds no "

@@ -1,0 +1,53 @@
+"""News and press releases: archive markdown, dated plain text, FR-abstract posts and HTML pages,
+with headers, tag blocks and page chrome kept out of the text."""
+
+from ingest.readers import read_bytes
+from tests.ingest.helpers import FIXTURES, read_one, spans
+
+
+def test_archive_markdown_header_becomes_metadata():
+    doc = read_one(FIXTURES / "news_archive.md")
+    assert {k: doc.metadata[k] for k in ("doc_type", "publisher", "published", "author", "url")} == {
+        "doc_type": "news", "publisher": "Example Wire", "published": "2023-03-03",
+        "author": "Pat Writer", "url": "https://news.example.com/commerce-adds-two-optics-firms/"}
+    assert doc.text.startswith("Commerce adds two optics firms to the Entity List\n\n"
+                               "A short standfirst written for this fixture.\n\n")
+    for furniture in ("## Information", "+ Source:", "Tags", "[[", "![Header image]"):
+        assert furniture not in doc.text
+    assert "| **Northwind Optics Ltd.** | Canada |" in doc.text  # tables stay as written
+
+
+def test_dateline_text():
+    doc = read_one(FIXTURES / "dateline.txt")
+    assert doc.metadata["published"] == "2023-03-03"
+    assert doc.metadata["title"] == "Two optics firms land on US trade blacklist"
+
+
+def test_fr_abstract_uses_original_date_not_the_repost_date():
+    doc = read_one(FIXTURES / "fr_abstract.md")
+    meta = doc.metadata
+    assert (meta["doc_type"], meta["published"], meta["fr_doc"]) == ("fr_abstract", "2023-03-03", "2023-99999")
+    assert "February 05, 2026" not in doc.text
+    assert "Automated score" not in doc.text
+    assert "**Original Published:** March 03, 2023 00:00 UTC" in doc.text
+    [(summary, _)] = spans(doc, "summary")
+    assert "adds two entities under three entries" in summary
+
+
+def test_html_article_without_boilerplate():
+    doc = read_one(FIXTURES / "article.html")
+    assert doc.metadata["published"] == "2023-03-03"
+    assert (doc.metadata["publisher"], doc.metadata["author"]) == ("Example Wire", "Pat Writer")
+    assert "added two optics companies to the Entity List" in doc.text
+    for chrome in ("Home", "Share on X", "Related", "Another story", "covers trade policy",
+                   "Most popular", "Copyright"):
+        assert chrome not in doc.text
+
+
+def test_gov_page_is_a_press_release():
+    html = (b'<html><head><meta property="og:url" content="https://www.commerce.gov/news/x">'
+            b'<meta property="article:published_time" content="2021-11-03"></head><body>'
+            b"<article><p>The Department added four companies to the Entity List.</p></article>"
+            b"</body></html>")
+    [doc] = read_bytes(html, "release.html")
+    assert (doc.metadata["doc_type"], doc.metadata["published"]) == ("press_release", "2021-11-03")
