@@ -73,7 +73,10 @@ class Library:
         catalog = self.store.catalog()
         self._repair(catalog)
         max_bytes = int(self.config.max_file_mb * 1024 * 1024)
+        own = self.config.data_dir.resolve()
         for path in iter_files(paths):
+            if own in path.resolve().parents:
+                continue  # never index the library's own store and caches
             report.files += 1
             try:
                 docs = read_path(path, max_bytes)

@@ -1,0 +1,88 @@
+"""Shared fixtures: the real embedding model, real Chroma (embedded and a `chroma run` server)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CORPUS = REPO / "app" / "sample_corpus"
+SHARED_CORPUS = (REPO / ".." / "shared" / "corpus").resolve()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_config(data_dir: Path, **kwargs):
+    from index.config import IndexConfig
+
+    return IndexConfig(data_dir=data_dir, **kwargs)
+
+
+@pytest.fixture
+def library(tmp_path):
+    """An empty library in an embedded store of its own."""
+    from index.library import Library
+
+    return Library(make_config(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def sample_library(tmp_path_factory):
+    """The bundled sample corpus, ingested once for the whole session (read-only use)."""
+    from index.library import Library
+
+    lib = Library(make_config(tmp_path_factory.mktemp("sample") / "data"))
+    report = lib.ingest([SAMPLE_CORPUS])
+    assert report.ok, report.failures
+    return lib
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on 127.0.0.1; yields its URL."""
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if chroma is None:
+        pytest.fail("the `chroma` command is not installed (it comes with chromadb)")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("chroma run exited at start")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start listening within 60 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def run_cli(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the real `listlens` command in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=timeout)
