@@ -31,7 +31,14 @@ _FRDOC = re.compile(r"FR Doc\.?\s*(\d{2,4}-\d+)(?:\s+Filed\s+(\d{1,2})-(\d{1,2})
 _AKA = re.compile(r",?\s*\b[af]\.k\.a\.?,?\s*(?:the following [\w-]+ alias(?:es)?:?)?", re.I)
 _ADDED = re.compile(r"\b(?:determined to add|is adding|are adding|adds|to add)\s+(.*?),?\s+to the Entity List", re.S)
 _DESTINATION = re.compile(r"^(.*?),?\s+under the destinations? of\s+(.+)$", re.S)
-_REASON_WORDS = re.compile(r"\b(?:based on|because|reasonable cause|contrary to|on the basis of)\b", re.I)
+# Words that introduce why an entity was added ("based on information that", "after
+# investigative information showed", "the committee found that", "for supplying ...").
+_REASON_WORDS = re.compile(r"\b(?:based on|because|reasonable cause|contrary to|on the basis of|"
+                           r"showed|shown|found that|determined that|engag(?:ed|ing) in|"
+                           r"in support of|contribut\w+ to)\b", re.I)
+# Where an address begins after the name: a street number or a typical address word.
+_ADDRESS_START = re.compile(r"^(.+?),\s+((?:\d|No\.|Room|Rm\.? |Building|Bldg|Floor|Suite|Unit|"
+                            r"Block|Apartment|Office|P\.?\s?O\.? Box).+)$")
 _ABBREV = {"co.", "ltd.", "inc.", "corp.", "bhd.", "pte.", "pvt.", "jr.", "sr.", "st.", "no."}
 
 
@@ -132,9 +139,10 @@ def _entity_cell(cell: Element) -> tuple[str, list[str], str]:
     name = head_text[:aka.start()] if aka else head_text
     aliases = [_clean_name(i) for i in items if re.match(r"^[—–-]", i)]
     address = " ".join(i for i in items if not re.match(r"^[—–-]", i))
-    if not aka and not items:  # "Name, street, city, country." in one cell
-        split = re.match(r"^(.*?\b(?:Ltd\.?|Inc\.?|LLC|Co\.|Company|Corporation|Corp\.|JSC|GmbH|"
-                         r"Limited|Institute|University|Group)),\s+(.+)$", head_text)
+    if not aka and not items:  # "Name, 8 Some Street, City, Country." in one cell
+        split = _ADDRESS_START.search(head_text) or re.match(
+            r"^(.*?\b(?:Ltd\.?|Inc\.?|LLC|Co\.|Company|Corporation|Corp\.|JSC|GmbH|Limited|"
+            r"Institute|University|Group)),\s+(.+)$", head_text)
         if split:
             name, address = split[1], split[2]
     return _clean_name(name), aliases, address

@@ -21,10 +21,15 @@ from ingest.types import Meta, ParsedDocument
 _GOV = re.compile(r"Department of|Treasury|Bureau of Industry|White House|Commerce", re.I)
 
 
-def _doc_type(publisher: str, url: str) -> str:
-    """A page from a .gov host, or published by an agency, is a press release; else news."""
+_RELEASE = re.compile(r"PRESS RELEASE|FOR IMMEDIATE RELEASE|Press Office|Office of Public Affairs", re.I)
+
+
+def _doc_type(publisher: str, url: str, opening: str = "") -> str:
+    """A page from a .gov host, published by an agency, or marked as a release is a press
+    release; anything else is news."""
     host = urlsplit(url).hostname or ""
-    return "press_release" if host.endswith(".gov") or _GOV.search(publisher) else "news"
+    official = host.endswith(".gov") or _GOV.search(publisher) or _RELEASE.search(opening)
+    return "press_release" if official else "news"
 
 
 def _tidy(body: str) -> str:
@@ -96,6 +101,43 @@ def parse_dateline_text(text: str, source: str, publisher: str = "") -> ParsedDo
     meta = flat_meta({"doc_type": "news", "published": dateline(text),
                       "title": lines[1] if len(lines) > 1 else "", "publisher": publisher})
     return ParsedDocument(source, text.strip(), meta)
+
+
+def looks_like_release_text(text: str) -> bool:
+    return bool(_RELEASE.search(text[:400]))
+
+
+def parse_release_text(text: str, source: str) -> ParsedDocument:
+    """A press release as plain text: a "PRESS RELEASE" header, a date line, then the title."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    header = next((line for line in lines if _RELEASE.search(line)), "")
+    title = next((line for line in lines if not _RELEASE.search(line)
+                  and not (parse_date(line) and len(line) < 60)), "")
+    agency = re.split(r"\s+[—–-]+\s+", header)[0].strip() if header else ""
+    publisher = agency.title().replace("U.S.", "U.S.").replace("Of The", "of the") \
+        if agency.isupper() else agency
+    meta = flat_meta({"doc_type": "press_release", "title": title, "publisher": publisher,
+                      "published": parse_date(text[:600])})
+    return ParsedDocument(source, text.strip(), meta)
+
+
+# --- markdown articles with front matter -----------------------------------------------------
+
+def looks_like_article_front_matter(fields: dict[str, str]) -> bool:
+    dated = any(k in fields for k in ("date", "published", "original_published"))
+    return dated and any(k in fields for k in ("publisher", "source_name", "author"))
+
+
+def parse_front_matter_article(fields: dict[str, str], body: str, source: str) -> ParsedDocument:
+    # A re-post keeps the original date in its own field; that is the date the news is from.
+    published = next((d for k in ("original_published", "published", "date")
+                      if (d := parse_date(fields.get(k, "")))), None)
+    publisher = fields.get("publisher") or fields.get("source_name", "")
+    url = fields.get("url") or fields.get("link", "")
+    meta = flat_meta({"doc_type": _doc_type(publisher, url, body[:400]),
+                      "title": fields.get("title", ""), "publisher": publisher,
+                      "author": fields.get("author", ""), "published": published, "url": url})
+    return ParsedDocument(source, body.strip(), meta)
 
 
 # --- Jekyll posts carrying a Federal Register abstract ----------------------------------------
@@ -250,7 +292,7 @@ def html_article(html: str) -> tuple[str, Meta]:
     meta = flat_meta({"title": (m.get("og:title") or parser.h1 or parser.title).strip(),
                       "published": published, "publisher": publisher, "url": url,
                       "author": m.get("author") or m.get("article:author", ""),
-                      "doc_type": _doc_type(publisher, url)})
+                      "doc_type": _doc_type(publisher, url, text[:400])})
     return text, meta
 
 

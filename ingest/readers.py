@@ -111,6 +111,8 @@ def read_txt(data: bytes, source: str) -> list[ParsedDocument]:
         return [regulations.parse_ecfr(text, source)]
     if news.dateline(text):
         return [news.parse_dateline_text(text, source, news.outlet_from_path(source))]
+    if news.looks_like_release_text(text):
+        return [news.parse_release_text(text, source)]
     meta: Meta = {"doc_type": "text", "title": _first_line(text)}
     if published := parse_date(text[:600]):
         meta["published"] = published
@@ -144,6 +146,8 @@ def read_md(data: bytes, source: str) -> list[ParsedDocument]:
         return [regulations.parse_ecfr(body, source)]
     if federal_register.looks_like_fr_text(body):
         return [federal_register.parse_text(body, source)]
+    if news.looks_like_article_front_matter(fields):
+        return [news.parse_front_matter_article(fields, body, source)]
     meta: Meta = {"doc_type": "markdown", "title": fields.get("title") or _first_line(body)}
     # A re-post keeps the original date in its own field; prefer it over the post date.
     for key in ("original_published", "published", "date"):

@@ -63,6 +63,24 @@ def test_xml_rule_summary_and_every_block_are_sections():
     assert "[FR Doc. 2023-99999 Filed 3-2-23; 8:45 am]" in doc.text
 
 
+def test_entity_cell_without_aliases_splits_name_from_address():
+    xml = (b"<RULE><PREAMB><SUBJECT>Addition</SUBJECT></PREAMB><SUPLINF>"
+           b"<P>The committee found that Lake Tools engaged in diversion to a listed party.</P>"
+           b"<GPOTABLE><ROW><ENT I='01'>RUSSIA</ENT><ENT>Lake Tools, 8 Shore Street, Moscow, Russia.</ENT>"
+           b"<ENT>For all items subject to the EAR.</ENT><ENT>Presumption of denial.</ENT>"
+           b"<ENT>88 FR 50001, 3/3/23.</ENT></ROW></GPOTABLE></SUPLINF>"
+           b"<FRDOC>[FR Doc. 2023-99998 Filed 3-2-23; 8:45 am]</FRDOC></RULE>")
+    [doc] = read_bytes(xml, "rule.xml")
+    [(_, entry)] = spans(doc, "table_entry")
+    assert (entry["entity"], entry["address"]) == ("Lake Tools", "8 Shore Street, Moscow, Russia.")
+    assert entry["fr_citation"] == "88 FR 50001"  # a real citation in the table is used as is
+    # A reason that only names the entity (no "add X, under the destination of") is still found.
+    [(_, reason)] = spans(doc, "reason")
+    assert (reason["entity"], reason["country"]) == ("Lake Tools", "Russia")
+    # Published the next business day after filing: filed Thursday 2 March 2023.
+    assert doc.metadata["published"] == "2023-03-03"
+
+
 def test_api_json_document():
     doc = read_one(FIXTURES / "fr_api.json")
     assert doc.metadata["fr_citation"] == "88 FR 50000"

@@ -51,3 +51,21 @@ def test_gov_page_is_a_press_release():
             b"</body></html>")
     [doc] = read_bytes(html, "release.html")
     assert (doc.metadata["doc_type"], doc.metadata["published"]) == ("press_release", "2021-11-03")
+
+
+def test_plain_text_press_release():
+    text = (b"U.S. DEPARTMENT OF THE TREASURY \xe2\x80\x94 PRESS RELEASE\nDate: September 21, 2021\n\n"
+            b"Treasury Designates an Exchange\n\nWASHINGTON \xe2\x80\x94 A fixture sentence about a designation.\n")
+    [doc] = read_bytes(text, "release.txt")
+    meta = doc.metadata
+    assert (meta["doc_type"], meta["published"], meta["title"]) == (
+        "press_release", "2021-09-21", "Treasury Designates an Exchange")
+    assert meta["publisher"] == "U.S. Department of the Treasury"
+
+
+def test_markdown_article_with_front_matter_prefers_the_original_date():
+    text = (b'---\ntitle: "A re-post"\npublisher: "Sample Digest"\ndate: 2022-02-01\n'
+            b"original_published: 2021-11-04\nauthor: Someone\n---\n\nBody of the re-posted piece.\n")
+    [doc] = read_bytes(text, "repost.md")
+    assert (doc.metadata["doc_type"], doc.metadata["published"]) == ("news", "2021-11-04")
+    assert doc.text == "Body of the re-posted piece."
