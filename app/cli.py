@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow binding a non-loopback address without --auth")
     p.add_argument("--sample", action="store_true",
                    help="ingest the bundled sample corpus first (skipped if unchanged)")
+    _common(p)
+
+    p = sub.add_parser("eval", help="score the library against a gold question set")
+    p.add_argument("--gold", type=Path, required=True, help="gold set (JSONL)")
+    p.add_argument("--corpus", type=Path, required=True,
+                   help="folder of documents the gold set is about (indexed in its own collection)")
+    p.add_argument("--out", type=Path, default=Path("eval-out"),
+                   help="where predictions.jsonl, metrics.json, report.md, chart.png go")
+    p.add_argument("--backend", help="answer backend: extractive | local | openai (LISTLENS_BACKEND)")
+    p.add_argument("--compare", default="listlens",
+                   help="configurations side by side, e.g. listlens,naive or listlens:top_k=12")
     _common(p)
     return parser
 
@@ -182,11 +194,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from evals.runner import run_eval
+
+    for path in (args.gold, args.corpus):
+        if not path.exists():
+            print(f"error: no such file or folder: {path}", file=sys.stderr)
+            return EXIT_USAGE
+    config = _settings(args).index
+    if args.backend:
+        config = dataclasses.replace(config, backend=args.backend)
+    metrics = run_eval(args.gold, args.corpus, args.out, config, args.compare)
+    for label in metrics["configs"]:
+        overall = metrics["results"][label]["overall"]
+        print(f"{label}: answer accuracy {overall['answer_accuracy']}, refusal accuracy "
+              f"{overall['refusal_accuracy']}, false answers {overall['false_answer_rate']}, "
+              f"citation support {overall['citation_support']}")
+    print(f"wrote {args.out}/predictions.jsonl, metrics.json, report.md, chart.png")
+    return EXIT_OK
+
+
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "docs": cmd_docs, "remove": cmd_remove,
-            "status": cmd_status, "config": cmd_config, "serve": cmd_serve}
+            "status": cmd_status, "config": cmd_config, "serve": cmd_serve,
+            "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TQDM_DISABLE", "1")  # library progress bars would garble our output
     args = build_parser().parse_args(argv)
     from index.errors import ListLensError
 

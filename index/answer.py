@@ -75,6 +75,17 @@ def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Eviden
     return out[:limit]
 
 
+def shortlist(question: Question, evidence: list[Evidence], limit: int = 48) -> list[Evidence]:
+    """The sentences worth embedding: those sharing the most question words, in passage order
+    among equals. Embedding is the cost of an answer; most sentences share nothing."""
+    if len(evidence) <= limit:
+        return evidence
+    q = {stem(w) for w in question.words}
+    overlap = [len(q & {stem(w) for w in content_words(e.text)}) for e in evidence]
+    keep = sorted(range(len(evidence)), key=lambda i: (-overlap[i], i))[:limit]
+    return [evidence[i] for i in sorted(keep)]
+
+
 def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarray,
                    ev_vecs: np.ndarray) -> None:
     """Set each evidence sentence's score: meaning + rare shared words + answer type."""
@@ -140,7 +151,7 @@ def _near_duplicate(a: str, b: str) -> bool:
 def compose_extractive(question_text: str, passages: list[Passage], embedder,
                        min_score: float) -> Answer:
     question = Question.parse(question_text)
-    evidence = evidence_sentences(passages)
+    evidence = shortlist(question, evidence_sentences(passages))
     if not evidence:
         return refusal(question, [], "Nothing in the library matches the question.")
     vecs = embedder.encode([question.text] + [e.text for e in evidence])

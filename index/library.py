@@ -54,7 +54,7 @@ class Library:
     def __init__(self, config: IndexConfig):
         self.config = config
         self.store = Store(config)
-        self._keyword: tuple[str, Any] | None = None
+        self._caches: tuple[str, Any, Any] | None = None  # (fingerprint, BM25, entity table)
         self._lock = threading.Lock()
 
     @property
@@ -162,17 +162,26 @@ class Library:
     # --- questions -----------------------------------------------------------------------
 
     def retriever(self):
+        """A retriever over the current library; the caches are reloaded only when the catalog
+        has changed since the last question."""
+        from index.entities import load_entity_table
         from index.keyword import load_keyword_index
         from index.retrieve import Retriever
 
         versions = self.store.ready_versions()
         fingerprint = Store.fingerprint(versions)
         with self._lock:
-            if self._keyword is None or self._keyword[0] != fingerprint:
-                self.config.cache_dir.mkdir(parents=True, exist_ok=True)
-                self._keyword = (fingerprint, load_keyword_index(
-                    self.store, self.config.cache_dir, fingerprint, versions))
-        return Retriever(self.store, self.embedder, self._keyword[1], versions)
+            if self._caches is None or self._caches[0] != fingerprint:
+                cache = self.config.cache_dir
+                cache.mkdir(parents=True, exist_ok=True)
+                self._caches = (fingerprint,
+                                load_keyword_index(self.store, cache, fingerprint, versions),
+                                load_entity_table(self.store, cache, fingerprint, versions))
+        return Retriever(self.store, self.embedder, self._caches[1], versions, self._caches[2])
+
+    def entities(self, name: str, limit: int = 10):
+        """Entities whose name or alias resembles `name`."""
+        return self.retriever().entities.lookup(name, limit)
 
     def retrieve(self, question: str, top_k: int | None = None,
                  filters: Filters | None = None) -> list[Passage]:

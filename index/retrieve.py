@@ -24,6 +24,7 @@ class Retriever:
     embedder: object
     keyword: object | None  # BM25Retriever or None when the library is empty
     versions: dict[str, str]  # doc_id → complete version
+    entities: object | None = None  # EntityTable
     candidates: int = 40
 
     def dense(self, question: str, filters: Filters) -> list[str]:
@@ -36,10 +37,19 @@ class Retriever:
             return []
         return [n.node.node_id for n in self.keyword.retrieve(QueryBundle(question))]
 
+    def named(self, question: str, per_entity: int = 6) -> list[str]:
+        """Chunks about the entities the question names: their records, table entries and
+        reason paragraphs, interleaved so each named entity gets a top rank."""
+        if self.entities is None:
+            return []
+        lists = [e.node_ids[:per_entity] for e in self.entities.find_in(question)]
+        return [ids[i] for i in range(per_entity) for ids in lists if i < len(ids)]
+
     def retrieve(self, question: str, top_k: int, filters: Filters | None = None,
                  boost_ids: list[str] | None = None) -> list[Passage]:
         filters = filters or Filters()
-        rankings = [self.dense(question, filters), self.lexical(question), boost_ids or []]
+        rankings = [self.dense(question, filters), self.lexical(question),
+                    boost_ids if boost_ids is not None else self.named(question)]
         fused: dict[str, float] = {}
         for ranking in rankings:
             for rank, node_id in enumerate(ranking):

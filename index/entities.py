@@ -1,0 +1,161 @@
+"""The entity table: every entity name and alias in the library, normalised, pointing at the
+records and passages that name it, with a lookup that tolerates partial and misspelt names.
+
+It is a cache derived from the chunk metadata in Chroma (`entity`, `aliases`), rebuilt when
+the catalog changes, like the keyword index.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.store import Store
+
+# Legal forms say nothing about which entity is meant: "Spacety Co., Ltd." = "Spacety".
+LEGAL_FORMS = frozenset("""
+co company ltd limited llc inc incorporated corp corporation jsc ojsc pjsc cjsc ooo oao zao ao
+gmbh pte plc sa s a srl bv nv ag kg llp lp pvt private public joint stock the of
+""".split())
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalize(name: str) -> str:
+    """Lower case, accents and punctuation gone, trailing legal forms dropped."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    tokens = _NON_WORD.sub(" ", text.replace("&", " and ")).split()
+    while len(tokens) > 1 and tokens[-1] in LEGAL_FORMS:
+        tokens.pop()
+    while len(tokens) > 1 and tokens[0] == "the":
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+@dataclass
+class Entity:
+    name: str
+    node_ids: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntityTable:
+    entities: dict[str, Entity]  # normalised name or alias → entity
+
+    def __post_init__(self) -> None:
+        self.vocabulary = {t for key in self.entities for t in key.split()}
+        self.max_len = max((len(k.split()) for k in self.entities), default=0)
+
+    def __len__(self) -> int:
+        return len({id(e) for e in self.entities.values()})
+
+    def _correct(self, tokens: list[str]) -> list[str]:
+        """Replace tokens the table has never seen by a close spelling it has ("Candiro")."""
+        out = []
+        for t in tokens:
+            if t in self.vocabulary or len(t) < 5 or t.isdigit():
+                out.append(t)
+            else:
+                close = difflib.get_close_matches(t, self.vocabulary, n=1, cutoff=0.85)
+                out.append(close[0] if close else t)
+        return out
+
+    def find_in(self, text: str, limit: int = 5) -> list[Entity]:
+        """Entities named in `text`, longest names first. A name counts when the text holds it
+        whole, or holds its first two or more words ("Hefei National Laboratory")."""
+        tokens = self._correct(normalize(text).split())
+        found: list[Entity] = []
+        used: set[int] = set()
+        for n in range(min(self.max_len, len(tokens)), 0, -1):
+            for i in range(len(tokens) - n + 1):
+                if used & set(range(i, i + n)):
+                    continue
+                gram = " ".join(tokens[i:i + n])
+                entity = self.entities.get(gram)
+                if entity is None or (n == 1 and len(gram) < 4) or gram in _COMMON:
+                    continue
+                if entity not in found:
+                    found.append(entity)
+                used.update(range(i, i + n))
+        if len(found) < limit:
+            found += self._prefix_matches(tokens, used, limit - len(found), found)
+        return found[:limit]
+
+    def _prefix_matches(self, tokens, used, limit, found) -> list[Entity]:
+        out: list[Entity] = []
+        for i in range(len(tokens) - 2):
+            if i in used:
+                continue
+            prefix = " ".join(tokens[i:i + 3]) + " "
+            for key, entity in self.entities.items():
+                if key.startswith(prefix) and entity not in found and entity not in out:
+                    out.append(entity)
+                    if len(out) >= limit:
+                        return out
+        return out
+
+    def lookup(self, name: str, limit: int = 10) -> list[Entity]:
+        """Entities whose name or alias is close to `name` (partial or misspelt)."""
+        key = normalize(name)
+        if key in self.entities:
+            return [self.entities[key]]
+        hits = [e for k, e in self.entities.items() if key and key in k]
+        if not hits:
+            hits = [self.entities[k] for k in difflib.get_close_matches(key, self.entities, n=limit, cutoff=0.8)]
+        unique: list[Entity] = []
+        for e in hits:
+            if e not in unique:
+                unique.append(e)
+        return unique[:limit]
+
+
+# One-word names that are also ordinary words in questions.
+_COMMON = frozenset({"china", "russia", "iran", "entity", "list", "group", "technology",
+                     "commerce", "treasury", "united states", "state", "company"})
+
+
+def build_table(store: Store, versions: dict[str, str]) -> EntityTable:
+    entities: dict[str, Entity] = {}
+    for ids, _texts, metas in store.iter_chunks():
+        for node_id, meta in zip(ids, metas):
+            if not meta.get("entity") or versions.get(meta.get("doc_id")) != meta.get("version"):
+                continue
+            for name in str(meta["entity"]).split(" | "):
+                key = normalize(name)
+                if not key:
+                    continue
+                entity = entities.setdefault(key, Entity(name.strip()))
+                entity.node_ids.append(node_id)
+                for country in str(meta.get("country", "")).split(" | "):
+                    if country and country not in entity.countries:
+                        entity.countries.append(country)
+                if meta.get("kind") in ("record", "table_entry"):
+                    for alias in str(meta.get("aliases", "")).split(" | "):
+                        alias_key = normalize(alias)
+                        if alias_key and alias_key not in entities:
+                            entities[alias_key] = entity
+    return EntityTable(entities)
+
+
+def load_entity_table(store: Store, cache_dir: Path, fingerprint: str,
+                      versions: dict[str, str]) -> EntityTable:
+    """The table from its cache file when current, else rebuilt from Chroma and cached."""
+    path = cache_dir / f"entities-{fingerprint}.json"
+    if path.exists():
+        raw = json.loads(path.read_text())
+        by_name = {name: Entity(name, **fields) for name, fields in raw["entities"].items()}
+        return EntityTable({k: by_name[name] for k, name in raw["keys"].items()})
+    table = build_table(store, versions)
+    unique = {e.name: e for e in table.entities.values()}
+    data = {"entities": {n: {"node_ids": e.node_ids, "countries": e.countries} for n, e in unique.items()},
+            "keys": {k: e.name for k, e in table.entities.items()}}
+    for old in cache_dir.glob("entities-*.json"):
+        old.unlink(missing_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.replace(path)
+    return table
