@@ -1,0 +1,105 @@
+"""The human side of an eval run: report.md (configurations side by side, then every failure)
+and chart.png (accuracy per kind, latency histogram)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from evals.gold import KINDS, GoldItem
+
+HEADLINE = ["answer_accuracy", "refusal_accuracy", "false_answer_rate", "citation_support",
+            "citation_file_precision", "evidence_recall@1", "evidence_recall@5",
+            "evidence_recall@10", "evidence_file_recall@10", "latency_p50_s", "latency_p95_s"]
+PER_KIND = ["n", "accuracy", "false_answer_rate", "citation_support", "citation_file_precision",
+            "evidence_recall@5", "latency_p50_s"]
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}" if value <= 1.0 else f"{value:.1f}"
+    return str(value)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _cell(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def write_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, list[dict]]) -> str:
+    results, labels = metrics["results"], metrics["configs"]
+    lines = [f"# Evaluation: {Path(metrics['gold']).name}", "",
+             f"{metrics['n']} questions over `{metrics['corpus']}`; configurations: "
+             + ", ".join(f"`{label}` ({results[label]['backend']})" for label in labels) + ".",
+             "Metrics are defined in `evals/metrics.py`. Latencies are in seconds.", "",
+             "## Overall", ""]
+    lines += _table(["metric", *labels],
+                    [[m, *(results[label]["overall"].get(m) for label in labels)] for m in HEADLINE])
+    lines += ["## Per question kind", ""]
+    kinds = [k for k in KINDS if any(k in results[label]["by_kind"] for label in labels)]
+    kinds += sorted({k for label in labels for k in results[label]["by_kind"]} - set(kinds))
+    for kind in kinds:
+        lines += [f"### {kind}", ""]
+        rows = [[m, *(results[label]["by_kind"].get(kind, {}).get(m) for label in labels)]
+                for m in PER_KIND]
+        lines += _table(["metric", *labels], rows)
+    by_id = {item.id: item for item in gold}
+    for label in labels:
+        preds = {p["id"]: p for p in predictions[label]}
+        failed = [r for r in results[label]["items"] if not r["correct"]]
+        lines += [f"## Failures of `{label}` ({len(failed)} of {len(results[label]['items'])})", ""]
+        for r in failed:
+            item, pred = by_id[r["id"]], preds[r["id"]]
+            got = ("REFUSED: " if pred["refused"] else "") + pred["answer"]
+            lines += [f"### {item.id} ({item.kind})", "",
+                      f"- **Question:** {_cell(item.question)}",
+                      f"- **Expected:** {_cell(item.answer)}"
+                      + (f" (aliases: {_cell('; '.join(item.aliases), 200)})" if item.aliases else ""),
+                      f"- **Got:** {_cell(got, 600)}"]
+            for c in pred["citations"]:
+                lines.append(f"  - cited `{Path(c['file']).name}` [{c['start']}–{c['end']}]: "
+                             f"“{_cell(c['text'], 240)}”")
+            if item.evidence:
+                lines.append(f"- **Gold evidence:** `{Path(item.evidence[0].file).name}`: "
+                             f"“{_cell(item.evidence[0].quote, 240)}”")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def write_chart(metrics: dict, path: Path) -> None:
+    """Accuracy per kind (one bar per configuration) and the latency histogram."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display here, and none needed
+    import matplotlib.pyplot as plt
+
+    results, labels = metrics["results"], metrics["configs"]
+    kinds = [k for k in KINDS if any(k in results[lb]["by_kind"] for lb in labels)]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
+    width = 0.8 / max(1, len(labels))
+    for i, label in enumerate(labels):
+        values = [results[label]["by_kind"].get(k, {}).get("accuracy") or 0.0 for k in kinds]
+        left.bar([x + i * width for x in range(len(kinds))], values, width, label=label)
+        latencies = [r["latency_s"] for r in results[label]["items"]]
+        right.hist(latencies, bins=20, alpha=0.6, label=label)
+    left.set_xticks([x + width * (len(labels) - 1) / 2 for x in range(len(kinds))], kinds,
+                    rotation=30, ha="right")
+    left.set_ylim(0, 1)
+    left.set_ylabel("accuracy (refusal accuracy for unanswerable)")
+    left.set_title("Accuracy per question kind")
+    left.legend()
+    right.set_xlabel("seconds per question")
+    right.set_ylabel("questions")
+    right.set_title("Latency")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
