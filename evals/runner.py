@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.gold import GoldItem, corpus_collection, load_gold
+from evals.gold import GoldItem, corpus_collection, corpus_prefix, load_gold
 from evals.metrics import score
 from index.config import IndexConfig
 from index.types import Answer
@@ -76,6 +76,7 @@ def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem],
     from index.library import Library
 
     library = Library(config)
+    drop_stale_collections(library.store.client, corpus, config, log)
     report = library.ingest([corpus], progress=_progress(log))
     log(f"listlens: {report.added} added, {report.replaced} replaced, {report.unchanged} "
         f"unchanged, {report.nodes:,} nodes written in {report.seconds:.0f} s")
@@ -143,6 +144,21 @@ def run_eval(gold_path: Path, corpus: Path, out: Path, base: IndexConfig, compar
     (out / "report.md").write_text(write_report(metrics, gold, predictions), encoding="utf-8")
     write_chart(metrics, out / "chart.png")
     return metrics
+
+
+def drop_stale_collections(client, corpus: Path, config: IndexConfig,
+                           log: Callable[[str], None]) -> None:
+    """Delete this corpus's eval collections built by older ingest code (and their caches):
+    they will never be read again and each can hold tens of thousands of chunks."""
+    import shutil
+
+    current = corpus_collection(corpus)
+    for collection in client.list_collections():
+        name = getattr(collection, "name", collection)
+        if name.startswith(corpus_prefix(corpus)) and not name.startswith(current):
+            log(f"dropping stale eval collection {name}")
+            client.delete_collection(name)
+            shutil.rmtree(config.data_dir / "cache" / name, ignore_errors=True)
 
 
 def _progress(log: Callable[[str], None]):

@@ -1,0 +1,37 @@
+"""Quality floors: the figures a gold set must keep reaching, recorded in `evals/floors.json`.
+
+Each gold set names its file and corpus (relative to the repo root) and, per configuration,
+`min` values (accuracy-like metrics) and `max` values (false-answer rate). Raise them as the
+system improves; never lower one without saying why in the commit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+FLOORS_FILE = Path(__file__).with_name("floors.json")
+
+
+def load_floors(path: Path = FLOORS_FILE) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def check_floors(metrics: dict[str, Any], floors: dict[str, Any]) -> list[str]:
+    """Every breach of one gold set's floors, as readable lines; empty when all hold."""
+    breaches = []
+    for label, bounds in floors["configs"].items():
+        if label not in metrics["results"]:
+            breaches.append(f"{label}: not run")
+            continue
+        overall = metrics["results"][label]["overall"]
+        for name, floor in bounds.get("min", {}).items():
+            value = overall.get(name)
+            if value is None or value < floor:
+                breaches.append(f"{label}: {name} = {value}, below the floor {floor}")
+        for name, ceiling in bounds.get("max", {}).items():
+            value = overall.get(name)
+            if value is None or value > ceiling:
+                breaches.append(f"{label}: {name} = {value}, above the ceiling {ceiling}")
+    return breaches
