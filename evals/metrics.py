@@ -25,8 +25,10 @@ wrong: a wrong answer to an answerable item, or any answer to an unanswerable on
 
 **Citation support** (answered answerable items): share where at least one citation's text
 overlaps a gold evidence quote, in any file (a second document repeating the fact supports it
-too). Two texts *overlap* when one contains the other after normalisation, or they share at
-least OVERLAP (0.5) of the content words of the shorter one and at least 3 of them.
+too). Two texts *overlap* when one contains the other (as whole words) after normalisation, or
+they share at least OVERLAP (0.5) of the content words of the shorter one and at least 3 of them.
+Gold quotes are cut from the raw files while passages are parsed text, so markup is dropped
+first: XML tags, JSON keys (`"name":`) and the literals null/true/false.
 
 **Citation file precision** (citations of answered answerable items, pooled): share of
 citations whose file is one of the item's gold evidence files. Refusals' citations are "the
@@ -72,6 +74,7 @@ _NUMBER_WORD = re.compile(
     r"\b(?:(%s)(?:[\s-](%s))?|(%s))\b" % ("|".join(_TENS), "|".join(list(_UNITS)[1:10]),
                                           "|".join(_UNITS)))
 _MARKER = re.compile(r"\[\d+\]")
+_MARKUP = re.compile(r"<[^<>]{1,80}>|\"[^\"\n]{1,80}\"\s*:|\b(?:null|true|false)\b")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")  # hyphens split words; "744.11" stays whole
 
 
@@ -120,12 +123,16 @@ def facts(text: str) -> tuple[set[str], set[str], str]:
     return isos, numbers, rest
 
 
+def strip_markup(text: str) -> str:
+    return _MARKUP.sub(" ", text)
+
+
 def overlaps(a: str, b: str) -> bool:
     """Whether two passages say substantially the same thing (see the module docstring)."""
-    na, nb = normalize(a), normalize(b)
+    na, nb = normalize(strip_markup(a)), normalize(strip_markup(b))
     if not na or not nb:
         return False
-    if na in nb or nb in na:
+    if f" {na} " in f" {nb} " or f" {nb} " in f" {na} ":
         return True
     wa, wb = content_words(na), content_words(nb)
     shared = len(wa & wb)

@@ -85,11 +85,14 @@ def write_chart(metrics: dict, path: Path) -> None:
     kinds = [k for k in KINDS if any(k in results[lb]["by_kind"] for lb in labels)]
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
     width = 0.8 / max(1, len(labels))
+    every = [r["latency_s"] for lb in labels for r in results[lb]["items"]] or [0.0]
+    bins = [min(every) + (max(every) - min(every)) * i / 20 for i in range(21)]  # shared bins
     for i, label in enumerate(labels):
         values = [results[label]["by_kind"].get(k, {}).get("accuracy") or 0.0 for k in kinds]
         left.bar([x + i * width for x in range(len(kinds))], values, width, label=label)
         latencies = [r["latency_s"] for r in results[label]["items"]]
-        right.hist(latencies, bins=20, alpha=0.6, label=label)
+        right.hist(latencies, bins=bins if max(every) > min(every) else 1, alpha=0.6,
+                  label=label)
     left.set_xticks([x + width * (len(labels) - 1) / 2 for x in range(len(kinds))], kinds,
                     rotation=30, ha="right")
     left.set_ylim(0, 1)

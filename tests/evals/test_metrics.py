@@ -204,3 +204,11 @@ def test_aggregate_counts_each_metric_over_its_own_items():
     assert result["by_kind"]["unanswerable"]["accuracy"] == 0.5
     assert aggregate([])["answer_accuracy"] is None
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.0
+
+
+def test_markup_in_gold_quotes_is_ignored():
+    # Quotes are cut from raw XML and JSON; passages are the parsed text without the markup.
+    assert overlaps("<NAME>Thea D. Rozman Kendler,</NAME>",
+                    "Thea D. Rozman Kendler, Assistant Secretary for Export Administration.")
+    assert overlaps('"count": 3409,', "The extraction lists 3409 entities.")
+    assert not overlaps('"count": 3409,', "The extraction lists 13409 entities.")
