@@ -1,7 +1,8 @@
 """Quality floors: the figures a gold set must keep reaching, recorded in `evals/floors.json`.
 
-Each gold set names its file and corpus (relative to the repo root) and, per configuration,
-`min` values (accuracy-like metrics) and `max` values (false-answer rate). Raise them as the
+Each gold set names its file and corpus (relative to the repo root), the configurations to run
+(`compare`) and, per configuration, `min` values (accuracy-like metrics) and `max` values
+(false-answer rate); `measured` records what the floors were set from. Raise them as the
 system improves; never lower one without saying why in the commit.
 """
 

@@ -1,0 +1,77 @@
+"""`listlens eval` end to end on the real model and real Chroma: the project's sample gold set
+always, the shared dev set when `../shared/corpus` exists; both must meet their floors."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from evals.floors import check_floors, load_floors
+from tests.conftest import REPO, SHARED_CORPUS, run_cli
+
+PREDICTION_KEYS = {"id", "question", "answer", "refused", "citations", "retrieved", "latency_s",
+                   "backend"}
+
+
+def run_eval_cli(gold: Path, corpus: Path, out: Path, data_dir: Path, compare: str):
+    done = run_cli("eval", "--gold", str(gold), "--corpus", str(corpus), "--out", str(out),
+                   "--data-dir", str(data_dir), "--compare", compare, timeout=3600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    floors = load_floors()["sample"]
+    out = tmp_path_factory.mktemp("eval-out")
+    metrics = run_eval_cli(REPO / floors["gold"], REPO / floors["corpus"], out,
+                           tmp_path_factory.mktemp("eval-data"), floors["compare"])
+    return out, metrics, floors
+
+
+def test_the_run_writes_predictions_metrics_report_and_chart(sample_run):
+    out, metrics, _ = sample_run
+    gold_ids = [json.loads(line)["id"] for line in
+                (REPO / "app" / "sample_gold.jsonl").read_text().splitlines() if line.strip()]
+    preds = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    assert [p["id"] for p in preds] == gold_ids
+    for p in preds:
+        assert set(p) == PREDICTION_KEYS
+        assert isinstance(p["refused"], bool) and isinstance(p["latency_s"], float)
+        assert all(set(c) == {"file", "text", "start", "end"} for c in p["citations"])
+        assert all(set(r) == {"file", "text"} for r in p["retrieved"]) and len(p["retrieved"]) <= 10
+        # Sources are the paths as ingested: absolute, inside the corpus.
+        assert all(c["file"].startswith(str(REPO / "app" / "sample_corpus")) for c in p["citations"])
+    assert (out / "predictions-naive.jsonl").exists()
+    assert metrics["configs"] == ["listlens", "naive"]
+    for label in metrics["configs"]:
+        result = metrics["results"][label]
+        assert set(result["by_kind"]) == {"why_listed", "when_listed", "who_listed", "what_rule",
+                                          "summary_fact", "count", "unanswerable"}
+        assert len(result["items"]) == len(gold_ids)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| metric | listlens | naive |" in report
+    assert "### unanswerable" in report and "## Failures of `listlens`" in report
+    assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_sample_set_meets_its_floors(sample_run):
+    _, metrics, floors = sample_run
+    assert check_floors(metrics, floors) == []
+
+
+@pytest.mark.skipif(not (SHARED_CORPUS / "gold_dev.jsonl").exists(),
+                    reason="the shared corpus is not next to the repo")
+@pytest.mark.skipif("dev" not in load_floors(), reason="no floors recorded for the dev set yet")
+def test_the_dev_set_meets_its_floors():
+    # Indexing the dev corpus takes minutes: keep the store between runs (it is reused as long
+    # as the corpus and the ingest code are unchanged).
+    floors = load_floors()["dev"]
+    data_dir = Path(tempfile.gettempdir()) / "listlens-eval-cache"
+    out = Path(tempfile.mkdtemp(prefix="listlens-eval-dev-"))
+    metrics = run_eval_cli(REPO / floors["gold"], REPO / floors["corpus"], out, data_dir,
+                           floors["compare"])
+    assert check_floors(metrics, floors) == [], (out / "report.md")
