@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument("--top-k", type=int, help="passages to retrieve (LISTLENS_TOP_K)")
+    p.add_argument("--backend", choices=["extractive", "local", "openai"],
+                   help="who writes the answer (LISTLENS_BACKEND)")
     p.add_argument("--since", help="only documents published on or after this date (YYYY-MM-DD)")
     p.add_argument("--until", help="only documents published on or before this date")
     p.add_argument("--type", dest="doc_type", help="only this document type (fr_rule, news, list…)")
@@ -87,7 +89,7 @@ def _settings(args: argparse.Namespace):
     from app.settings import load_settings
 
     keys = ("data_dir", "collection", "chroma_url", "preset", "top_k", "max_file_mb", "host",
-            "port", "auth")
+            "port", "auth", "backend")
     return load_settings({k: getattr(args, k, None) for k in keys})
 
 
@@ -131,7 +133,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     filters = Filters(date_from=args.since, date_to=args.until, doc_type=args.doc_type,
                       source=args.source, country=args.country)
-    answer = _library(args).ask(args.question, filters=filters)
+    stream = None
+    if not args.json and sys.stdout.isatty():
+        stream = lambda piece: print(piece, end="", flush=True)  # noqa: E731 — show tokens as they come
+    answer = _library(args).ask(args.question, filters=filters, on_token=stream)
+    if stream:
+        print("\n")
     if args.json:
         data = answer.to_dict()
         data["citations"] = [{"file": c["file"], "title": c["title"], "published": c["published"],

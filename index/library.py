@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from index.config import IndexConfig
-from index.errors import DocumentNotFound, EmptyQuestion, ListLensError
+from index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
 from index.store import Store
 from index.types import Answer, Filters, Passage
 from ingest.chunking import chunk_document, doc_id_for, embedding_text
@@ -56,6 +56,7 @@ class Library:
         self.store = Store(config)
         self._caches: tuple[str, Any, Any] | None = None  # (fingerprint, BM25, entity table)
         self._lock = threading.Lock()
+        self._generators: dict[str, Any] = {}
 
     @property
     def embedder(self):
@@ -188,17 +189,46 @@ class Library:
         question = clean_question(question)
         return self.retriever().retrieve(question, top_k or self.config.top_k, filters)
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, filters: Filters | None = None, backend: str | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        """Answer from the library, every sentence cited, or refuse. `backend` overrides the
+        configured one; `on_token` receives an LLM's reply as it streams."""
         from index.answer import compose_extractive
+        from index.generate import compose_with_llm
 
         started = time.perf_counter()
         question = clean_question(question)
+        backend = backend or self.config.backend
         passages = self.retriever().retrieve(question, self.config.top_k, filters)
-        answer = compose_extractive(question, passages, self.embedder,
-                                    self.config.min_evidence_score)
+        generator, notice = None, ""
+        if backend != "extractive":
+            try:
+                generator = self.generator(backend)
+            except LLMUnavailable as exc:
+                notice = f"{exc} — showing the extractive answer instead."
+        if generator is None:
+            answer = compose_extractive(question, passages, self.embedder,
+                                        self.config.min_evidence_score)
+            answer.notice = notice
+        else:
+            answer = compose_with_llm(question, passages, self.embedder, generator,
+                                      self.config.min_evidence_score, on_token)
         answer.retrieved = passages
         answer.latency_s = time.perf_counter() - started
         return answer
+
+    def generator(self, backend: str):
+        """The LLM behind `backend`, created once and kept (a local model loads once)."""
+        from index.llm import make_generator
+
+        with self._lock:
+            if backend not in self._generators:
+                c = self.config
+                self._generators[backend] = make_generator(
+                    backend, model=c.llm_model, cache_dir=c.data_dir / "models",
+                    openai_base_url=c.openai_base_url, openai_model=c.openai_model,
+                    openai_api_key=c.openai_api_key, timeout_s=c.llm_timeout_s)
+            return self._generators[backend]
 
     def status(self) -> dict[str, Any]:
         docs = self.documents()
