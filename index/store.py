@@ -117,6 +117,12 @@ class Store:
         got = self._call(self.chunks.get, ids=ids, include=["documents", "metadatas"])
         return got["ids"], got["documents"], got["metadatas"]
 
+    def records_containing(self, text: str) -> tuple[list[str], list[str], list[dict]]:
+        """List records whose text contains `text` exactly (a citation, a name)."""
+        got = self._call(self.chunks.get, where={"kind": "record"},
+                         where_document={"$contains": text}, include=["documents", "metadatas"])
+        return got["ids"], got["documents"], got["metadatas"]
+
     def query(self, embedding: list[float], n: int, where: dict | None = None) -> dict:
         return self._call(self.chunks.query, query_embeddings=[embedding], n_results=n,
                           where=where or None, include=["documents", "metadatas", "distances"])

@@ -1,0 +1,47 @@
+"""What answers say: counts from the records, refusals, false premises, hostile documents."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_a_count_over_one_citation_is_answered_from_the_records(sample_library):
+    answer = sample_library.ask("How many entities in Pakistan did 86 FR 67319 add?")
+    assert not answer.refused and answer.backend == "records"
+    count = int(re.search(r"name (\d+) entities", answer.text)[1])
+    assert count == len(answer.citations) >= 3
+    assert "Prime Tech" in answer.text
+    for c in answer.citations:
+        assert "86 FR 67319" in c.text and "Pakistan" in c.text
+
+
+def test_a_removal_the_documents_never_record_is_not_invented(sample_library):
+    answer = sample_library.ask("On what date was NSO Group removed from the Entity List?")
+    assert answer.refused
+    assert "no removal" in answer.text
+    assert answer.citations, "the refusal shows what the documents do record"
+
+
+def test_instructions_inside_a_document_do_not_change_unrelated_answers(sample_library):
+    # The Chatex article in the sample corpus carries an "Ignore previous instructions" line.
+    answer = sample_library.ask("Under which executive order was SUEX designated?")
+    assert "13694" in answer.text
+    assert "ignore previous instructions" not in answer.text.lower()
+
+
+def test_when_question_cites_a_record_with_the_date(sample_library):
+    answer = sample_library.ask("When was Candiru added to the Entity List, and under which FR notice?")
+    assert not answer.refused
+    assert any("86 FR 60760" in c.text for c in answer.citations)
+
+
+def test_every_citation_quotes_its_document_exactly(sample_library):
+    from pathlib import Path
+
+    from ingest.readers import read_path
+
+    for question in ("Why was the Academy of Military Medical Sciences added?",
+                     "What license review policy applies to NSO Group?"):
+        for c in sample_library.ask(question).citations:
+            text = next(d.text for d in read_path(Path(c.file)) if d.source == c.file)
+            assert text[c.start:c.end] == c.text
