@@ -1,0 +1,203 @@
+"""The web UI in a real browser (headless Debian chromium via playwright) and its API via
+gradio_client, against a real library of the sample corpus on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.app.ui_helpers import chromium, open_tab, screenshot, served
+from tests.conftest import SAMPLE_CORPUS, make_config
+
+pytest.importorskip("playwright")
+
+XSS_DOC = """---
+title: Zorblax Dynamics <img src=x onerror="window.__xss=3"> listing
+publisher: Test Bureau
+published: 2022-03-01
+---
+
+Zorblax Dynamics was added to the Entity List because it supplied guidance kits to a military
+end user <script>window.__xss=1</script> and <img src=x onerror="window.__xss=2"> in Freedonia.
+"""
+
+
+@pytest.fixture(scope="module")
+def ui_library(tmp_path_factory):
+    """A library of its own (the tests upload and delete; the shared sample library is
+    read-only), holding the sample corpus and one hostile document."""
+    from index.library import Library
+
+    root = tmp_path_factory.mktemp("ui")
+    lib = Library(make_config(root / "data"))
+    hostile = root / "docs" / "zorblax.md"
+    hostile.parent.mkdir()
+    hostile.write_text(XSS_DOC, encoding="utf-8")
+    report = lib.ingest([SAMPLE_CORPUS, hostile])
+    assert report.ok, report.failures
+    return lib
+
+
+@pytest.fixture(scope="module")
+def ui_url(ui_library):
+    with served(ui_library) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser, ui_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(ui_url)
+    page.get_by_role("tab", name="Ask").wait_for()
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("#ll-question textarea")
+    box.fill(question)
+    page.locator("#ll-ask").click()
+
+
+def test_ask_shows_citations_followups_and_refusals(page):
+    ask(page, "Why was NSO Group added to the Entity List?")
+    source = page.locator("#ll-answer-panel .ll-source").first
+    source.wait_for(timeout=60_000)
+    panel = page.locator("#ll-answer-panel")
+    assert panel.locator(".ll-marker").count() >= 1
+    assert panel.locator("mark").count() >= 1
+    assert "spyware" in panel.inner_text().lower()
+    markdown = page.locator("#ll-markdown textarea").input_value()
+    assert "[^1]:" in markdown
+    # A marker leads to its source.
+    panel.locator(".ll-marker").first.click()
+    assert page.evaluate("location.hash").startswith("#ll-source-")
+    screenshot(page, "ui-ask")
+
+    # A follow-up with no name of its own is read against the previous turn.
+    ask(page, "and when was it added?")
+    page.get_by_text("Read as:").first.wait_for(timeout=60_000)
+    assert "NSO Group" in page.locator("#ll-chat").inner_text()
+
+    ask(page, "What is the population of the Moon's largest crater city?")
+    page.locator("#ll-answer-panel .ll-refusal").wait_for(timeout=60_000)
+    assert "Not answered" in page.locator("#ll-answer-panel").inner_text()
+
+
+def test_xss_in_a_document_stays_text(page):
+    ask(page, "Why was Zorblax Dynamics added to the Entity List?")
+    page.locator("#ll-answer-panel .ll-source").first.wait_for(timeout=60_000)
+    text = page.locator("#ll-answer-panel").inner_text()
+    assert "<script>window.__xss=1</script>" in text
+    assert "onerror" in text
+    assert page.locator("#ll-answer-panel script, #ll-answer-panel img").count() == 0
+    open_tab(page, "Library")
+    page.locator("#ll-docs").get_by_text("Zorblax", exact=False).first.wait_for()
+    page.wait_for_timeout(500)  # give an injected onerror the chance it must not get
+    assert page.evaluate("window.__xss") is None
+    screenshot(page, "ui-xss")
+
+
+def test_upload_lists_the_file_and_reports_bad_ones(page, tmp_path):
+    good = tmp_path / "acme-notice.md"
+    good.write_text("---\ntitle: Acme Uploaded Notice\npublished: 2022-04-01\n---\n\n"
+                    "Acme Quantum Widgets was added to the Entity List for supporting military "
+                    "quantum programs.\n", encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    open_tab(page, "Library")
+    page.locator("#ll-upload input[type=file]").set_input_files([str(good), str(broken)])
+    page.wait_for_timeout(1000)  # the upload lands before the button reads it
+    page.locator("#ll-add").click()
+    results = page.locator("#ll-upload-results")
+    results.get_by_text("broken.json").wait_for(timeout=90_000)
+    assert "added" in results.inner_text()
+    assert "failed" in results.inner_text()
+    page.locator("#ll-docs").get_by_text("Acme Uploaded Notice").wait_for(timeout=30_000)
+    assert "documents" in page.locator("#ll-stats").inner_text()
+    screenshot(page, "ui-library")
+
+
+def test_summarize_shows_the_entity_table(page, ui_library):
+    open_tab(page, "Summarize")
+    page.locator("#ll-sum-since textarea").fill("2021-11-01")
+    page.locator("#ll-summarize").click()
+    if not callable(getattr(ui_library, "summarize", None)):
+        page.get_by_text("not available").wait_for(timeout=30_000)
+        screenshot(page, "ui-summarize")
+        pytest.skip("Library.summarize has not landed yet; the tab says so")
+    table = page.locator("#ll-summary-table")
+    table.locator("tbody tr").first.wait_for(timeout=120_000)
+    assert table.locator("tbody tr").count() >= 1
+    screenshot(page, "ui-summarize")
+
+
+def test_evaluate_runs_a_gold_set_and_shows_metrics(page, tmp_path):
+    lines = [line for line in (SAMPLE_CORPUS.parent / "sample_gold.jsonl").read_text().splitlines()
+             if line.strip()]
+    gold = [json.loads(x) for x in lines]
+    picked = [g for g in gold if g["kind"] == "why_listed"][:2] + \
+             [g for g in gold if g["kind"] == "unanswerable"][:1]
+    path = tmp_path / "tiny_gold.jsonl"
+    path.write_text("".join(json.dumps(g) + "\n" for g in picked), encoding="utf-8")
+    open_tab(page, "Evaluate")
+    page.locator("#ll-gold input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(1000)
+    page.locator("#ll-eval").click()
+    page.get_by_text("Scored 3 questions").wait_for(timeout=120_000)
+    metrics = page.locator("#ll-metrics").inner_text()
+    assert "overall" in metrics and "unanswerable" in metrics
+    assert page.locator("img[src*='chart']").count() >= 1
+    screenshot(page, "ui-evaluate")
+
+
+def test_status_tab(page):
+    open_tab(page, "Status")
+    status = page.locator("#ll-status")
+    status.get_by_text("embedded").wait_for(timeout=30_000)
+    assert "all-MiniLM-L6-v2" in status.inner_text()
+    page.get_by_role("button", name="Check the answer backend").click()
+    page.locator("#ll-backend-status").get_by_text("extractive").wait_for(timeout=30_000)
+    screenshot(page, "ui-status")
+
+
+def test_twenty_concurrent_api_questions_all_succeed(ui_url):
+    from gradio_client import Client
+
+    questions = ["Why was NSO Group added to the Entity List?",
+                 "When was SUEX designated by Treasury?",
+                 "Why was Hefei National Laboratory added to the Entity List?",
+                 "What did BIS say about Candiru?"] * 5
+
+    def one(q: str) -> dict:
+        return Client(ui_url, verbose=False).predict(question=q, api_name="/ask")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(one, questions))
+    assert len(answers) == 20
+    assert all(isinstance(a, dict) and a["answer"] for a in answers)
+    assert sum(not a["refused"] for a in answers) >= 15
+
+
+def test_api_ingest_keeps_uploads_in_their_folder(ui_url, ui_library, tmp_path):
+    from gradio_client import Client, handle_file
+
+    evil = tmp_path / "..%2F..%2Fescape.txt"
+    evil.write_text("Escape Test Corp was added to the Entity List.", encoding="utf-8")
+    report = Client(ui_url, verbose=False).predict(paths=[handle_file(str(evil))],
+                                                   api_name="/ingest")
+    assert report["ok"], report
+    name = report["files"][0]["file"]
+    assert "/" not in name and not name.startswith(".")
+    from app.ui_library import upload_dir_for
+
+    assert (upload_dir_for(ui_library.config.data_dir) / name).is_file()
