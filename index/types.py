@@ -129,3 +129,101 @@ class Filters:
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
+
+
+# --- summaries -------------------------------------------------------------------------------
+
+@dataclass
+class SummaryRow:
+    """One entity acted on, merged over every document that names it; `citations` are numbers
+    into the summary's citation list."""
+
+    entity: str
+    aliases: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    list_name: str = ""
+    action: str = "added"  # added | revised | removed
+    reason: str = ""
+    fr_citation: str = ""
+    published: str = ""
+    effective: str = ""
+    citations: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    COLUMNS = ("entity", "aliases", "countries", "list_name", "action", "reason", "fr_citation",
+               "published", "effective", "citations", "sources")
+
+
+@dataclass
+class Conflict:
+    """Documents that disagree about one thing (a date, a count): every value, with its sources."""
+
+    subject: str  # e.g. "effective date of NSO Group", "number of entities"
+    values: list[dict[str, Any]]  # {"value": ..., "citations": [n, ...], "sources": [...]}
+
+
+@dataclass
+class Summary:
+    headline: str
+    rows: list[SummaryRow] = field(default_factory=list)
+    sentences: list[AnswerSentence] = field(default_factory=list)  # the narrative, each cited
+    citations: list[Citation] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)  # doc_id, title, published, source
+    backend: str = "extractive"
+    latency_s: float = 0.0
+    notice: str = ""
+
+    @property
+    def narrative(self) -> str:
+        return " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"headline": self.headline, "rows": [asdict(r) for r in self.rows],
+                "narrative": self.narrative, "sentences": [asdict(s) for s in self.sentences],
+                "citations": [c.to_dict() for c in self.citations],
+                "conflicts": [asdict(c) for c in self.conflicts], "documents": self.documents,
+                "backend": self.backend, "latency_s": round(self.latency_s, 3),
+                "notice": self.notice}
+
+    def to_markdown(self) -> str:
+        def cell(text: Any) -> str:
+            return str(text).replace("|", "/").replace("\n", " ")
+
+        def refs(numbers: list[int]) -> str:
+            return "".join(f"[^{n}]" for n in numbers)
+
+        out = [f"## {self.headline}", ""]
+        if self.rows:
+            out += ["| Entity | Aliases | Country | List | Action | Reason | FR citation | Published "
+                    "| Effective | Sources |", "|" + "---|" * 10]
+            out += [f"| {cell(r.entity)} | {cell('; '.join(r.aliases))} | {cell(', '.join(r.countries))} "
+                    f"| {cell(r.list_name)} | {r.action} | {cell(r.reason)} | {cell(r.fr_citation)} "
+                    f"| {r.published} | {r.effective} | {refs(r.citations)} |" for r in self.rows]
+            out.append("")
+        if self.sentences:
+            out += [" ".join(s.text + refs(s.citations) for s in self.sentences), ""]
+        for c in self.conflicts:
+            shown = "; ".join(f"{v['value']} {refs(v['citations'])}" for v in c.values)
+            out.append(f"- **Sources disagree on {c.subject}:** {shown}")
+        if self.notice:
+            out += ["", f"_{self.notice}_"]
+        out += ["", *(f"[^{c.n}]: {c.title} ({c.published or 'undated'}), {c.file}, chars "
+                      f"{c.start}–{c.end}: “{cell(c.text)}”" for c in self.citations)]
+        return "\n".join(out).rstrip() + "\n"
+
+    def to_csv(self) -> str:
+        """The entity table, one row per entity; citations as "file@start-end" spans."""
+        import csv
+        import io
+
+        by_n = {c.n: c for c in self.citations}
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(SummaryRow.COLUMNS)
+        for r in self.rows:
+            spans = [f"{by_n[n].file}@{by_n[n].start}-{by_n[n].end}" for n in r.citations if n in by_n]
+            writer.writerow([r.entity, " | ".join(r.aliases), " | ".join(r.countries), r.list_name,
+                             r.action, r.reason, r.fr_citation, r.published, r.effective,
+                             " ; ".join(spans), " | ".join(r.sources)])
+        return buffer.getvalue()
