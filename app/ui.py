@@ -16,7 +16,8 @@ from typing import Any
 from app import ui_api
 from app.settings import Settings
 from app.ui_ask import BACKENDS, Asker, Conversation
-from app.ui_evaluate import (FAILURE_COLUMNS, METRIC_COLUMNS, SAMPLE_GOLD, entity_rows,
+from app.ui_evaluate import (FAILURE_COLUMNS, METRIC_COLUMNS, SAMPLE_GOLD, SUMMARY_COLUMNS,
+                             entity_rows,
                              failure_rows, metric_rows, run_gold_on_library, run_summary,
                              summarize_available)
 from app.ui_library import (DOC_COLUMNS, RESULT_COLUMNS, document_choices, document_rows,
@@ -106,8 +107,8 @@ def build(library, settings: Settings | None = None):
                     sum_source = gr.Textbox(label="Source contains")
                 sum_btn = gr.Button("Summarize", variant="primary", elem_id="ll-summarize")
                 sum_head = gr.HTML(elem_id="ll-summary")
-                sum_table = gr.Dataframe(headers=["name", "country", "reason", "fr_citation", "date"],
-                                         interactive=False, wrap=True, elem_id="ll-summary-table")
+                sum_table = gr.Dataframe(headers=SUMMARY_COLUMNS, interactive=False,
+                                         column_widths=["20%", "8%", "10%", "6%", "26%", "10%", "8%", "8%", "4%"], wrap=True, elem_id="ll-summary-table")
                 sum_csv = gr.File(label="Entity table as CSV", interactive=False)
                 sum_md = gr.Textbox(label="Summary as Markdown", lines=4, buttons=["copy"],
                                     interactive=False)

@@ -92,15 +92,15 @@ def run_summary(library, doc_ids: list[str] | None, since: str, until: str, sour
     return data, markdown, str(csv_path) if csv_path else None
 
 
+SUMMARY_COLUMNS = ["entity", "countries", "list_name", "action", "reason", "fr_citation",
+                   "published", "effective", "citations"]
+
+
 def entity_rows(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """The summary's entity table as (headers, rows), whatever key it uses for it."""
-    rows = data.get("entities") or data.get("rows") or data.get("table") or []
-    if not rows:
-        return ["name", "country", "reason", "fr_citation", "date"], []
-    if isinstance(rows[0], dict):
-        headers = [k for k in rows[0] if k not in ("citations", "citation_ns")]
-        return headers, [[_cell(r.get(h)) for h in headers] for r in rows]
-    return [f"col{i}" for i in range(len(rows[0]))], [[_cell(v) for v in r] for r in rows]
+    """The summary's entity table as (headers, rows); citations as [n] markers."""
+    rows = data.get("rows") or []
+    return SUMMARY_COLUMNS, [[("".join(f"[{n}]" for n in r.get("citations", [])) if h == "citations"
+                               else _cell(r.get(h))) for h in SUMMARY_COLUMNS] for r in rows]
 
 
 def _cell(value: Any) -> Any:

@@ -131,26 +131,39 @@ def kv_html(rows: list[tuple[str, Any]]) -> str:
 
 
 def summary_html(data: dict[str, Any]) -> str:
-    """A Summary's dict: headline, narrative with [n] markers, and its citations, escaped."""
+    """A Summary's dict: headline, cited narrative, conflicts and sources, all escaped."""
     parts = []
     if data.get("headline"):
         parts.append(f'<h3 class="ll-headline">{esc(data["headline"])}</h3>')
-    narrative = data.get("narrative") or data.get("text") or ""
-    if isinstance(narrative, list):
-        narrative = " ".join(str(s.get("text", s)) if isinstance(s, dict) else str(s)
-                             for s in narrative)
-    if narrative:
-        parts.append(f'<div class="ll-answer">{esc(narrative)}</div>')
+    sentences = data.get("sentences") or []
+    if sentences:
+        body = " ".join(esc(s["text"]) + "".join(
+            f'<a class="ll-marker" href="#ll-sum-source-{n}">[{n}]</a>' for n in s["citations"])
+            for s in sentences)
+        parts.append(f'<div class="ll-answer">{body}</div>')
+    elif data.get("narrative"):
+        parts.append(f'<div class="ll-answer">{esc(data["narrative"])}</div>')
+    if data.get("notice"):
+        parts.append(f'<p class="ll-notice">{esc(data["notice"])}</p>')
+    for conflict in data.get("conflicts") or []:
+        values = "; ".join(f"{esc(v.get('value'))} " + "".join(
+            f'<a class="ll-marker" href="#ll-sum-source-{n}">[{n}]</a>' for n in v.get("citations", []))
+            for v in conflict.get("values", []))
+        parts.append(f'<div class="ll-refusal">Documents disagree on '
+                     f'{esc(conflict.get("subject"))}: {values}</div>')
     cites = data.get("citations") or []
     if cites:
-        parts.append('<div class="ll-sources"><h3>Sources</h3>')
+        parts.append('<details class="ll-sources"><summary>Sources '
+                     f'({len(cites)})</summary>')
         for c in cites:
-            n, title = c.get("n", ""), c.get("title", "")
-            parts.append(f'<div class="ll-source" id="ll-sum-source-{esc(n)}"><b>[{esc(n)}] '
-                         f'{esc(title)}</b> <small>{esc(c.get("published") or "")} '
-                         f'{esc(c.get("fr_citation") or "")}</small>'
-                         f'<blockquote><mark>{esc(c.get("text", ""))}</mark></blockquote></div>')
-        parts.append("</div>")
+            facts = " · ".join(esc(x) for x in (c.get("publisher"), c.get("published"),
+                                                 c.get("fr_citation")) if x)
+            parts.append(f'<div class="ll-source" id="ll-sum-source-{esc(c.get("n"))}">'
+                         f'<p class="ll-source-title"><b>[{esc(c.get("n"))}] '
+                         f'{esc(c.get("title"))}</b></p><p class="ll-source-facts">{facts}</p>'
+                         f'<blockquote class="ll-passage"><mark>{esc(c.get("text"))}</mark>'
+                         "</blockquote></div>")
+        parts.append("</details>")
     return "\n".join(parts) or "<p><em>Nothing to summarize.</em></p>"
 
 
