@@ -50,7 +50,8 @@ def small_model_path(model_cache) -> Path:
 def local_generator(small_model_path, model_cache):
     from index.llm import LocalGenerator
 
-    gen = LocalGenerator(TEST_MODEL, model_cache, n_ctx=N_CTX)
+    # One thread: immune to other processes on the cores (see LocalGenerator's docstring).
+    gen = LocalGenerator(TEST_MODEL, model_cache, n_ctx=N_CTX, n_threads=1)
     gen.check()
     yield gen
     gen.close()
@@ -68,6 +69,7 @@ def llama_server_url(small_model_path) -> str:
     params.verbosity = -1
     params.ui = False
     params.endpoint_metrics = True
+    params.cpuparams.n_threads = params.cpuparams_batch.n_threads = 1
     server = xllamacpp.Server(params)
     wait_until_serving(server)  # else deleting it can hang forever (see index.llm)
     base = server.listening_address
