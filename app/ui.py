@@ -108,7 +108,9 @@ def build(library, settings: Settings | None = None):
                 sum_btn = gr.Button("Summarize", variant="primary", elem_id="ll-summarize")
                 sum_head = gr.HTML(elem_id="ll-summary")
                 sum_table = gr.Dataframe(headers=SUMMARY_COLUMNS, interactive=False,
-                                         column_widths=["20%", "8%", "10%", "6%", "26%", "10%", "8%", "8%", "4%"], wrap=True, elem_id="ll-summary-table")
+                                         column_widths=["20%", "8%", "10%", "6%", "26%", "10%",
+                                                        "8%", "8%", "4%"],
+                                         wrap=True, elem_id="ll-summary-table")
                 sum_csv = gr.File(label="Entity table as CSV", interactive=False)
                 sum_md = gr.Textbox(label="Summary as Markdown", lines=4, buttons=["copy"],
                                     interactive=False)
@@ -201,6 +203,7 @@ def build(library, settings: Settings | None = None):
                                              label="Metrics", elem_id="ll-metrics")
                 chart = gr.Image(label="Accuracy per kind and latency", type="filepath")
                 failures = gr.Dataframe(headers=FAILURE_COLUMNS, interactive=False, wrap=True,
+                                        column_widths=["7%", "11%", "26%", "28%", "28%"],
                                         label="Failures")
 
                 def evaluate(choice, upload_path, n, progress=gr.Progress()):
@@ -252,16 +255,34 @@ def build(library, settings: Settings | None = None):
 
 
 def serve(settings: Settings, ingest_sample: bool = False) -> None:
+    """Warm up (sample corpus check, embedding model, keyword index) in a thread while gradio
+    imports and the page is built: the two halves of a cold start overlap instead of adding up.
+    The server starts listening only once warm, so the first question is answered at once."""
+    import threading
+
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from index.library import Library
 
     library = Library(settings.index)
-    if ingest_sample:
-        report = library.ingest([SAMPLE_CORPUS])
-        print(f"sample corpus: {report.added} added, {report.unchanged} unchanged, "
-              f"{report.nodes} nodes", flush=True)
-    library.retriever()  # load the model and the keyword index before the first question
-    launch(build(library, settings), settings)
+    failure: list[BaseException] = []
+
+    def warm() -> None:
+        try:
+            if ingest_sample:
+                report = library.ingest([SAMPLE_CORPUS])
+                print(f"sample corpus: {report.added} added, {report.unchanged} unchanged, "
+                      f"{report.nodes} nodes", flush=True)
+            library.retriever()  # load the model and the keyword index before the first question
+        except BaseException as exc:  # re-raised in the main thread below
+            failure.append(exc)
+
+    warming = threading.Thread(target=warm, name="listlens-warm-up")
+    warming.start()
+    demo = build(library, settings)
+    warming.join()
+    if failure:
+        raise failure[0]
+    launch(demo, settings)
 
 
 def launch(demo, settings: Settings, **kwargs: Any):
