@@ -30,8 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "every answer cites the passages it rests on.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="add files or folders (recursively) to the library")
-    p.add_argument("paths", nargs="+", type=Path)
+    p = sub.add_parser("ingest", help="add files, folders (recursively), web pages or RSS/Atom feeds")
+    p.add_argument("paths", nargs="+", help="files, folders, or http(s) URLs of pages or feeds")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--max-file-mb", type=float, help="largest file accepted (LISTLENS_MAX_FILE_MB)")
     _common(p)
@@ -62,6 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("config", help="list every LISTLENS_* setting")
 
+    p = sub.add_parser("summarize", help="summarize documents: headline, entity table, cited narrative")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--doc", action="append", help="a document id, path or URL (repeatable)")
+    which.add_argument("--since", help="documents published on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="documents published on or before this date (with --since)")
+    _summary_options(p)
+
+    p = sub.add_parser("new", help="list documents published or ingested since a date, and summarize them")
+    p.add_argument("--since", required=True, help="YYYY-MM-DD")
+    _summary_options(p)
+
     p = sub.add_parser("serve", help="serve the web UI")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int)
@@ -85,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _summary_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", help="only documents whose path or URL contains this")
+    p.add_argument("--backend", choices=["extractive", "local", "openai"],
+                   help="who writes the narrative (LISTLENS_BACKEND)")
+    p.add_argument("--format", choices=["md", "json", "csv"], default="md")
+    _common(p)
+
+
 def _settings(args: argparse.Namespace):
     from app.settings import load_settings
 
@@ -104,6 +123,10 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.feeds import is_url
+
+    urls = [p for p in args.paths if is_url(p)]
+    args.paths = [Path(p) for p in args.paths if not is_url(p)]
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
@@ -115,7 +138,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             name = Path(source).name[:40]
             print(f"\r  {name:<40} {done:>7,}/{total:,} nodes", end="", file=sys.stderr, flush=True)
 
-    report = library.ingest(args.paths, progress=progress)
+    report = library.ingest(args.paths, progress=progress) if args.paths else None
+    for url in urls:  # one report for the whole command, files and URLs alike
+        got = library.ingest_url(url, progress=progress)
+        if report is None:
+            report = got
+            continue
+        for key in ("files", "added", "replaced", "unchanged", "nodes", "seconds"):
+            setattr(report, key, getattr(report, key) + getattr(got, key))
+        report.failures += got.failures
     if sys.stderr.isatty() and not args.json:
         print(file=sys.stderr)
     if args.json:
@@ -154,6 +185,41 @@ def cmd_ask(args: argparse.Namespace) -> int:
                   f"chars {c.start}-{c.end}\n    “{c.text}”")
     if answer.notice:
         print(f"\nnote: {answer.notice}")
+    return EXIT_OK
+
+
+def _print_summary(summary, fmt: str) -> None:
+    if fmt == "json":
+        _print_json(summary.to_dict())
+    elif fmt == "csv":
+        print(summary.to_csv(), end="")
+    else:
+        print(summary.to_markdown())
+        print(f"({summary.backend}, {summary.latency_s:.1f} s)", file=sys.stderr)
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    summary = _library(args).summarize(doc_ids=args.doc, since=args.since, until=args.until,
+                                       source=args.source, backend=args.backend)
+    _print_summary(summary, args.format)
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    library = _library(args)
+    docs = [d for d in library.new_since(args.since)
+            if not args.source or args.source in str(d.get("source", ""))]
+    if not docs:
+        print(f"Nothing published or ingested since {args.since}.", file=sys.stderr)
+        return EXIT_OK
+    if args.format == "md":
+        print(f"# {len(docs)} document(s) new since {args.since}\n")
+        for d in docs:
+            print(f"- {d.get('published') or '----------'}  {d.get('title', '')}  ({d.get('source', '')}; "
+                  f"ingested {str(d.get('ingested_at', ''))[:10]})")
+        print()
+    summary = library.summarize(doc_ids=[d["doc_id"] for d in docs], backend=args.backend)
+    _print_summary(summary, args.format)
     return EXIT_OK
 
 
@@ -225,7 +291,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "docs": cmd_docs, "remove": cmd_remove,
             "status": cmd_status, "config": cmd_config, "serve": cmd_serve,
-            "eval": cmd_eval}
+            "eval": cmd_eval, "summarize": cmd_summarize, "new": cmd_new}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,7 @@ MAX_CUED = 400  # action/reason sentences kept per document for name matching
 _ACTION = re.compile(r"\b(?:[Aa]dd(?:s|ed|ing)?|[Pp]lac(?:es|ed|ing)|[Ss]anction(?:ed|ing)|"
                      r"sanctions(?=\s+[A-Z0-9])|[Dd]esignat(?:es|ed|ing)|[Bb]lacklist(?:s|ed|ing)?|"
                      r"listed|join(?:s|ed)|[Rr]emov(?:es|ed|ing)|[Dd]elist(?:s|ed|ing)?|"
-                     r"[Rr]evis(?:es|ed|ing))\b")
+                     r"[Rr]evis(?:es|ed|ing)|(?:companies|entities|firms) (?:are|include)(?= [A-Z]))\b")
 _REMOVAL = re.compile(r"\b(remov|delist|taken off)", re.I)
 _REVISION = re.compile(r"\b(revis|modif|amend(?:s|ed|ing)? the entr)", re.I)
 _REASON = re.compile(r"\b(for|because|contrary to|acting|involved in|support\w*|engag\w+ in|"
@@ -71,7 +71,8 @@ chinese iranian singaporean pakistani japanese ukrainian belarusian turkish emir
 syrian canadian french dutch german american british burmese armenian list entity entities companies
 company firms firm january february march april may june july august september october november
 december monday tuesday wednesday thursday friday saturday sunday washington apple microsoft google
-read related update editor note""".split())
+read related update editor note one two three four five six seven eight nine ten eleven twelve both
+all several many""".split())
 _NATIONALITY = {"israeli": "Israel", "russian": "Russia", "chinese": "China", "iranian": "Iran",
                 "singaporean": "Singapore", "pakistani": "Pakistan", "japanese": "Japan",
                 "ukrainian": "Ukraine", "belarusian": "Belarus", "turkish": "Turkey",
@@ -93,7 +94,7 @@ class Draft:
     keys: set[str]
     evidence: list[Evidence] = field(default_factory=list)  # the row's own citations
     reason_ev: Evidence | None = None
-    reason_score: float = 0.0
+    reason_rank: tuple[bool, float] = (False, 0.0)  # (from the rule itself, cue score)
     structured: bool = False
     country_votes: Counter = field(default_factory=Counter)
     effective: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
@@ -196,6 +197,10 @@ _OPENS_REASON = re.compile(r"\b(for|because|based on|contrary to)\b")
 def _party_names(sentence: str) -> list[str]:
     """Candidate names standing before the sentence's reason: in "X was sanctioned for aiding
     the FSB", X is a party, the FSB is part of the reason."""
+    words = [w for w in sentence.split() if len(w) > 3]
+    heading = not sentence.rstrip().endswith((".", "!", "?", '"', "”"))
+    if heading and words and sum(w[0].isupper() for w in words) > 0.6 * len(words):
+        return []  # a Title Case heading: every word looks like a name
     cut = _OPENS_REASON.search(sentence)
     return _candidate_names(sentence[:cut.start()] if cut else sentence)
 
@@ -292,8 +297,9 @@ def _offer_reason(drafts, name: str, ev: Evidence, bonus: float = 1.0) -> None:
     if score <= 0:
         return
     draft = drafts.get(key) or _draft_for(drafts, name, [])
-    if score > draft.reason_score:
-        draft.reason_ev, draft.reason_score = ev, score
+    rank = (bonus >= 1.0, score)  # the rule's own reason paragraph outranks any reporting
+    if rank > draft.reason_rank:
+        draft.reason_ev, draft.reason_rank = ev, rank
 
 
 def _note_source(row: SummaryRow, doc: dict) -> None:
@@ -344,7 +350,7 @@ def reduce_prose(parts: list[DocPart], drafts: dict[str, Draft], table: EntityTa
         acted = [(p, ev) for p, ev in found if _ACTION.search(ev.text)]
         if key in aliases or not written[key] or not acted:
             continue
-        if len(acted) < 2 and key not in drafts:
+        if len(found) < 2 and key not in drafts:
             continue  # named once in passing
         name = min(written[key], key=lambda w: (len(w), -written[key][w]))  # "CSIC Pte. Ltd." → "CSIC"
         if _not_a_party(name, [plain(ev.text) for _, ev in found]):
@@ -566,8 +572,11 @@ def summarize(store: Store, docs: list[dict], embedder=None, generator=None,
     if generator is not None and key:
         sentences, note = _llm_narrative(summary.headline, key, embedder, generator, citer)
         backend = generator.name if sentences else "extractive"
-    if not sentences:
-        sentences = [AnswerSentence(plain(ev.text), [citer(ev)]) for ev in key[:NARRATIVE_MAX]]
+    sentences = sentences or []
+    if len(sentences) < 3:  # too little survived the check: key sentences fill in, cited as ever
+        said = " ".join(s.text for s in sentences)
+        extra = [ev for ev in key if _overlap(ev.text, said) < 0.6] if said else key
+        sentences += [AnswerSentence(plain(ev.text), [citer(ev)]) for ev in extra[:NARRATIVE_MAX - len(sentences)]]
     summary.sentences, summary.citations, summary.backend = sentences, citer.citations, backend
     summary.notice = " ".join(filter(None, [notice, note]))
     return summary
@@ -585,7 +594,7 @@ def _llm_narrative(title: str, evidence: list[Evidence], embedder, generator,
     except LLMUnavailable as exc:
         return None, f"{exc} — showing the extractive narrative instead."
     checked = check_reply(Question.parse(title), reply, evidence, embedder, generator.name)
-    if checked.refused or len(checked.sentences) < 2:
+    if checked.refused:
         return None, "The model's narrative was not supported by the documents; showing key sentences instead."
     # Renumber the answer's citations into the summary's.
     by_old = {c.n: c for c in checked.citations}
