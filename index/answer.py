@@ -31,10 +31,27 @@ _DOCNUM = re.compile(r"\b\d{4}-\d{4,5}\b|\b\d+ FR \d+|\bRIN\b|\bDocket\b", re.I)
 # What a question asks for, and what a sentence must hold to answer it.
 _WANTS = [
     ("money", re.compile(r"\b(penalt|fine[ds]?\b|dollars|\$|how much money|value of)", re.I), _MONEY),
-    ("document", re.compile(r"\b(document number|FR Doc|which federal register|RIN\b|docket)", re.I), _DOCNUM),
+    ("document", re.compile(r"\b(what|which)\b[^?]*\b(document number|federal register (document|citation|notice)|"
+                            r"FR citation|citation|RIN\b|docket)", re.I), _DOCNUM),
     ("date", re.compile(r"\b(when|what date|which date|on what date|effective date|listing date|what day)\b", re.I), _DATE),
     ("number", re.compile(r"\b(how many|what share|what percentage|what proportion|how much|what portion)\b", re.I), _NUMBER),
 ]
+_REASON_Q = re.compile(r"\b(why|what reason|on what basis|what (activity|conduct|grounds?)|what led|led \w+ to|"
+                       r"for what|justification|rationale)\b", re.I)
+# Words that introduce a reason in this field's prose ("for engaging in", "contrary to", ...).
+_REASON_S = re.compile(r"\b(because|due to|contrary to|on the basis|based on|reasonable cause|determined|"
+                       r"showed|found that|evidence|involved in|in support of|supports?|supporting|"
+                       r"role in|acting|trade in|traffick\w*|facilitat\w*|enabl\w*|accused|threaten\w*|"
+                       r"endanger\w*|divert\w*|for (its|their|the) \w+|for \w+ing|\w+ing (items|"
+                       r"technology|spyware|tools) for)\b", re.I)
+# Numbers that are not counts: citations, dates, section numbers, document numbers.
+_NOT_COUNTS = re.compile(r"\b\d+ FR \d+|\b\d{4}-\d{2,5}(-\d{2})?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|§+\s*[\d.()a-z]+|"
+                         r"\b(19|20)\d{2}\b|\bNo\. \d+")
+# Lines written to steer a language model, not to inform a reader: never evidence.
+_INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) "
+                        r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
+                        r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
+_RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
 _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
 _REMOVAL_S = re.compile(r"\bremov|\bdelist", re.I)
 
@@ -50,7 +67,7 @@ class Question:
     @classmethod
     def parse(cls, text: str) -> "Question":
         wants, pattern = None, None
-        for name, ask, must in _WANTS:
+        for name, ask, must in [*_WANTS, ("reason", _REASON_Q, _REASON_S)]:
             if ask.search(text):
                 wants, pattern = name, must
                 break
@@ -68,7 +85,7 @@ def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Eviden
             out.append(Evidence(p, p.start, p.end, p.text))
             continue
         for s, e in sentence_spans(p.text):
-            if e - s >= 20:
+            if e - s >= 20 and not _INJECTION.search(p.text[s:e]):
                 out.append(Evidence(p, p.start + s, p.start + e, p.text[s:e]))
         if len(out) >= limit:
             break
@@ -86,13 +103,37 @@ def shortlist(question: Question, evidence: list[Evidence], limit: int = 48) -> 
     return [evidence[i] for i in sorted(keep)]
 
 
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def holds_answer_type(question: Question, ev: Evidence) -> bool:
+    """Does the sentence hold the kind of thing asked for (a date for "when", ...)?"""
+    if question.evidence_pattern is None:
+        return True
+    if question.wants in ("reason", "number") and ev.passage.metadata.get("kind") in ("record", "table_entry"):
+        return False  # a list record says who is listed, never why, and counts nothing
+    if question.wants == "number":
+        return bool(_NUMBER.search(_NOT_COUNTS.sub(" ", ev.text)))
+    if question.wants == "date" and _RELATIVE_DAY.search(ev.text) and ev.passage.metadata.get("published"):
+        return True  # "today" in a dated release
+    return bool(question.evidence_pattern.search(ev.text))
+
+
 def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarray,
                    ev_vecs: np.ndarray) -> None:
-    """Set each evidence sentence's score: meaning + rare shared words + answer type."""
-    docs = [{stem(w) for w in content_words(ev.text + " " + str(ev.passage.metadata.get("title", "")))}
-            for ev in evidence]
-    df = Counter(w for d in docs for w in d)
-    n = len(docs)
+    """Set each evidence sentence's score: meaning + rare shared words + answer type.
+
+    A question word found in the sentence counts fully; found only around it (its passage, the
+    document title, the entities the document lists) it counts half: "This rule is effective November 4, 2021" answers a
+    question about NSO Group when it sits in the rule that lists NSO Group.
+    """
+    own = [_stems(ev.text) for ev in evidence]
+    around = {ev.passage.node_id: _stems(" ".join(str(x) for x in (
+        ev.passage.text, ev.passage.metadata.get("title", ""), ev.passage.metadata.get("doc_entities", ""))))
+        for ev in evidence}
+    df = Counter(w for d in own for w in d)
+    n = len(own)
     q_stems = {stem(w) for w in question.words}
     weights = {w: math.log(1 + n / (1 + df[w])) for w in q_stems}
     total = sum(weights.values()) or 1.0
@@ -100,11 +141,13 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
     ranks = {}
     for ev in evidence:
         ranks.setdefault(ev.passage.node_id, len(ranks))
-    for ev, have, sim in zip(evidence, docs, sims):
-        lexical = sum(w for s, w in weights.items() if s in have) / total
+    for ev, have, sim in zip(evidence, own, sims):
+        context = around[ev.passage.node_id]
+        lexical = sum(w * (1.0 if s in have else 0.5 if s in context else 0.0)
+                      for s, w in weights.items()) / total
         score = 0.55 * float(sim) + 0.45 * lexical
-        if question.evidence_pattern is not None and not question.evidence_pattern.search(ev.text):
-            score *= 0.6  # does not hold the kind of thing asked for
+        if not holds_answer_type(question, ev):
+            score *= 0.6
         score -= 0.01 * ranks[ev.passage.node_id]  # retrieval order breaks near-ties
         ev.score = score
 
@@ -143,6 +186,13 @@ def select(question: Question, evidence: list[Evidence], max_sentences: int = 3)
     return chosen
 
 
+def _long_date(iso: str) -> str:
+    from datetime import date
+
+    d = date.fromisoformat(str(iso))
+    return f"{d:%B} {d.day}, {d.year}"
+
+
 def _near_duplicate(a: str, b: str) -> bool:
     wa, wb = set(content_words(a)), set(content_words(b))
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.8
@@ -167,5 +217,11 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
     chosen = select(question, evidence)
     citations = cite(chosen)
     sentences = [AnswerSentence(c.text, [c.n]) for c in citations]
+    top = chosen[0]
+    if (question.wants == "date" and not _DATE.search(top.text) and _RELATIVE_DAY.search(top.text)
+            and top.passage.metadata.get("published")):
+        # "today designated" means the release's own date, which its metadata records.
+        sentences.insert(1, AnswerSentence(
+            f"The document saying so is dated {_long_date(top.passage.metadata['published'])}.", [1]))
     text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     return Answer(question.text, text, False, citations, sentences, [], "extractive")

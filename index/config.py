@@ -20,7 +20,7 @@ class IndexConfig:
     chunk_overlap: int = 30
     top_k: int = 8
     """Passages retrieved per question."""
-    min_evidence_score: float = 0.45
+    min_evidence_score: float = 0.34
     """Below this, the best evidence sentence is too weak and the answer is a refusal."""
     max_file_mb: float = 64.0
     backend: str = "extractive"

@@ -56,8 +56,20 @@ def content_words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A crude stem, enough to match 'listed'/'listing'/'lists' and 'entities'/'entity'."""
-    for suffix in ("ies", "ied", "ing", "ed", "es", "s"):
+    """A crude stem, enough to match 'listed'/'listing'/'lists', 'entities'/'entity' and
+    'takes'/'take'."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") or word.endswith("ied"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
-    return word
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "added" → "add" keeps, "planned" → "plan"
+            break
+    return word.rstrip("e") if len(word) > 4 else word

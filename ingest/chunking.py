@@ -50,10 +50,14 @@ def chunk_document(doc: ParsedDocument, chunk_size: int = 200, chunk_overlap: in
     doc_id = doc_id_for(doc.source)
     version = str(doc.metadata["content_hash"])
     sections = doc.sections or [Section(0, len(doc.text), "text")]
+    doc_meta = {**doc.metadata}
+    named = _named_entities(sections)
+    if named:
+        doc_meta["doc_entities"] = named
     nodes: list[TextNode] = []
     for section in sections:
         for start, end in _spans(doc.text, section.start, section.end, chunk_size, chunk_overlap):
-            metadata = {**doc.metadata, **section.metadata, "kind": section.kind,
+            metadata = {**doc_meta, **section.metadata, "kind": section.kind,
                         "doc_id": doc_id, "version": version, "start": start, "end": end}
             node = TextNode(
                 id_=f"{doc_id}:{version}:{len(nodes):06d}",
@@ -65,6 +69,19 @@ def chunk_document(doc: ParsedDocument, chunk_size: int = 200, chunk_overlap: in
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc_id)
             nodes.append(node)
     return nodes
+
+
+def _named_entities(sections: list[Section], limit: int = 60) -> str:
+    """The entities a rule or article names, so any of its sentences ("This rule takes effect
+    on ...") can be tied to them. Skipped for list files: every record already names its own."""
+    names: list[str] = []
+    for section in sections:
+        if section.kind == "record":
+            return ""
+        for name in str(section.metadata.get("entity", "")).split(" | "):
+            if name and name not in names:
+                names.append(name)
+    return " | ".join(names[:limit])
 
 
 def embedding_text(node: TextNode) -> str:
