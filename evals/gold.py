@@ -96,21 +96,6 @@ def same_file(gold_file: str, source: str) -> bool:
 
 
 def corpus_collection(corpus: Path) -> str:
-    """The Chroma collection an eval run indexes `corpus` into: `eval_<corpus>_<ingest code>`.
-
-    One per corpus folder, so a run reuses what the previous one indexed and never touches the
-    user's library. The ingest code is part of the name because the library skips files whose
-    content is unchanged: after a parser or chunker change, reusing the old chunks would measure
-    the old code.
-    """
-    import ingest
-
-    code = hashlib.sha1()
-    for path in sorted(Path(ingest.__file__).parent.rglob("*.py")):
-        code.update(path.read_bytes())
-    return f"{corpus_prefix(corpus)}{code.hexdigest()[:8]}"
-
-
-def corpus_prefix(corpus: Path) -> str:
-    """What every collection of one corpus's evals starts with, whatever the code version."""
-    return f"eval_{hashlib.sha1(str(Path(corpus).resolve()).encode()).hexdigest()[:10]}_"
+    """The Chroma collection an eval run indexes `corpus` into: one per corpus folder, so a run
+    reuses what the previous one indexed and never touches the user's library."""
+    return f"eval_{hashlib.sha1(str(Path(corpus).resolve()).encode()).hexdigest()[:12]}"

@@ -2,21 +2,23 @@
 
 A configuration is `listlens` (the current pipeline), `naive` (evals/baseline.py), or either
 with settings changed: `listlens:top_k=12+min_evidence_score=0.4`. The corpus is indexed into
-its own collection (`evals.gold.corpus_collection`), never into the user's library; since
-ingestion skips unchanged files, a second run over the same corpus indexes nothing.
+its own collection (`evals.gold.corpus_collection`), never into the user's library; a second
+run over the same corpus re-indexes only documents whose parse changed (`ingest_corpus`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.gold import GoldItem, corpus_collection, corpus_prefix, load_gold
+from evals.gold import GoldItem, corpus_collection, load_gold
 from evals.metrics import score
 from index.config import IndexConfig
 from index.types import Answer
@@ -76,10 +78,11 @@ def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem],
     from index.library import Library
 
     library = Library(config)
-    drop_stale_collections(library.store.client, corpus, config, log)
-    report = library.ingest([corpus], progress=_progress(log))
-    log(f"listlens: {report.added} added, {report.replaced} replaced, {report.unchanged} "
-        f"unchanged, {report.nodes:,} nodes written in {report.seconds:.0f} s")
+    started = time.perf_counter()
+    report = ingest_corpus(library, corpus, config, log)
+    report.seconds = time.perf_counter() - started
+    log(f"listlens: {report.added} documents (re)indexed, {report.unchanged} unchanged, "
+        f"{report.nodes:,} nodes written in {report.seconds:.0f} s")
     preds = []
     for item in gold:
         answer = library.ask(item.question)
@@ -146,19 +149,47 @@ def run_eval(gold_path: Path, corpus: Path, out: Path, base: IndexConfig, compar
     return metrics
 
 
-def drop_stale_collections(client, corpus: Path, config: IndexConfig,
-                           log: Callable[[str], None]) -> None:
-    """Delete this corpus's eval collections built by older ingest code (and their caches):
-    they will never be read again and each can hold tens of thousands of chunks."""
-    import shutil
+def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Callable[[str], None]):
+    """Index the corpus, re-indexing a document only when what the library would make of it
+    changed. The library keys a document's version on its file's bytes; here the version is a
+    fingerprint of the parse (text, sections, metadata) and of the chunker, so a parser or
+    chunker change is measured instead of the stale chunks of the old code."""
+    from index.library import IngestReport
+    from ingest.errors import IngestError
+    from ingest.readers import iter_files, read_path
 
-    current = corpus_collection(corpus)
-    for collection in client.list_collections():
-        name = getattr(collection, "name", collection)
-        if name.startswith(corpus_prefix(corpus)) and not name.startswith(current):
-            log(f"dropping stale eval collection {name}")
-            client.delete_collection(name)
-            shutil.rmtree(config.data_dir / "cache" / name, ignore_errors=True)
+    library.ingest([])  # indexes nothing, but first clears what an interrupted run left
+    report = IngestReport()
+    progress = _progress(log)
+    for path in iter_files([corpus]):
+        report.files += 1
+        try:
+            docs = read_path(path, int(config.max_file_mb * 1024 * 1024))
+        except IngestError as exc:
+            report.failures.append((str(path), exc.reason))
+            continue
+        for doc in docs:
+            doc.metadata["content_hash"] = parse_fingerprint(doc, config)
+            one = library.add_document(doc, progress)
+            report.added += one.added + one.replaced
+            report.unchanged += one.unchanged
+            report.nodes += one.nodes
+            report.failures += one.failures
+    return report
+
+
+def parse_fingerprint(doc, config: IndexConfig) -> str:
+    import ingest.chunking
+
+    h = hashlib.sha1(str(doc.metadata.get("content_hash", "")).encode())
+    h.update(doc.text.encode())
+    h.update(json.dumps(doc.metadata, sort_keys=True, default=str).encode())
+    for sec in doc.sections or []:
+        h.update(json.dumps([sec.start, sec.end, sec.kind, sec.metadata], sort_keys=True,
+                            default=str).encode())
+    h.update(Path(ingest.chunking.__file__).read_bytes())
+    h.update(f"{config.chunk_size}/{config.chunk_overlap}".encode())
+    return h.hexdigest()[:16]
 
 
 def _progress(log: Callable[[str], None]):
