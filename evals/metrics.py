@@ -16,6 +16,7 @@ the canonical answer or any alias. A candidate matches when
      least COVERAGE (0.6) of its content words (stemmed, stopwords and the facts left out) are.
      A candidate of facts only ("2021-11-04", "11") needs only its facts.
 A candidate with neither facts nor content words ("No") cannot be checked and is skipped.
+Extra text around the answer is not penalised (the extractive composer answers in sentences).
 
 **Refusal accuracy** (unanswerable items): share with `refused == True`; the system must say
 the documents don't hold the answer (a false premise included).
