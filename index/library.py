@@ -195,14 +195,14 @@ class Library:
         configured one; `on_token` receives an LLM's reply as it streams."""
         from index.answer import compose_extractive
         from index.generate import compose_with_llm
-        from index.structured import count_by_citation
+        from index.structured import answer_from_records
 
         started = time.perf_counter()
         question = clean_question(question)
         backend = backend or self.config.backend
         retriever = self.retriever()
         passages = retriever.retrieve(question, self.config.top_k, filters)
-        counted = count_by_citation(question, self.store, retriever.versions)
+        counted = answer_from_records(question, self.store, retriever.versions)
         if counted is not None:
             counted.retrieved = passages
             counted.latency_s = time.perf_counter() - started

@@ -130,6 +130,10 @@ class Store:
             yield got["ids"], got["documents"], got["metadatas"]
             offset += len(got["ids"])
 
+    def chunks_where(self, where: dict) -> tuple[list[str], list[str], list[dict]]:
+        got = self._call(self.chunks.get, where=where, include=["documents", "metadatas"])
+        return got["ids"], got["documents"], got["metadatas"]
+
     def records_containing(self, text: str) -> tuple[list[str], list[str], list[dict]]:
         """List records whose text contains `text` exactly (a citation, a name)."""
         got = self._call(self.chunks.get, where={"kind": "record"},

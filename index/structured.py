@@ -1,8 +1,9 @@
-"""Questions the list records answer exactly, by counting rather than reading.
+"""Questions the structured records answer exactly, by counting and listing rather than reading.
 
-"How many entities in Pakistan did 86 FR 67319 add?" is a query over records, not a passage to
-find: every list record that cites that Federal Register page (and names the country, when the
-question names one) is counted once per entity, and each counted record is cited.
+"How many entities in Pakistan did 86 FR 67319 add?" or "Which entities did FR Doc. 2023-03929
+add under Russia?" are queries over list records and Entity List table entries, not passages to
+find: every record or entry that carries that citation or comes from that rule (and names the
+country, when the question names one) is counted once per entity, and each one is cited.
 """
 
 from __future__ import annotations
@@ -16,36 +17,63 @@ from index.store import Store
 from index.types import Answer, AnswerSentence, Passage
 
 FR_CITATION = re.compile(r"\b(\d{1,3})\s*FR\s*(\d{2,6})\b")
+FR_DOC = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.I)
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
+_WHICH = re.compile(r"\b(which|what|list|name)\s+(\w+\s+){0,2}(entities|companies|firms|organi[sz]ations|"
+                    r"parties|persons|individuals|entries)\b", re.I)
 MAX_CITED = 40
 
+Row = tuple[str, str, dict]  # (chunk id, text, metadata)
 
-def count_by_citation(question: str, store: Store, versions: dict[str, str]) -> Answer | None:
-    """The count answer, or None when the question is not a count over one FR citation."""
-    match = FR_CITATION.search(question)
-    if not (_HOW_MANY.search(question) and match):
+
+def _rows_for(question: str, store: Store) -> tuple[str, list[Row]] | None:
+    """The records or table entries the question points at, and how to name that source."""
+    if m := FR_DOC.search(question):
+        ids, texts, metas = store.chunks_where({"$and": [{"fr_doc": m[1]}, {"kind": "table_entry"}]})
+        return f"FR Doc. {m[1]}", list(zip(ids, texts, metas))
+    if m := FR_CITATION.search(question):
+        citation = f"{m[1]} FR {m[2]}"
+        rows = [r for r in zip(*store.records_containing(citation))
+                if re.search(rf"\b{re.escape(citation)}\b", str(r[2].get("fr_citation", r[1])))]
+        return f"the citation {citation}", rows
+    return None
+
+
+def answer_from_records(question: str, store: Store, versions: dict[str, str]) -> Answer | None:
+    """The counted or listed answer, or None when the question is not one records answer."""
+    counting = bool(_HOW_MANY.search(question))
+    if not (counting or _WHICH.search(question)):
         return None
-    citation = f"{match[1]} FR {match[2]}"
-    records = [(i, t, m) for i, t, m in zip(*store.records_containing(citation))
-               if versions.get(m.get("doc_id")) == m.get("version")
-               and re.search(rf"\b{re.escape(citation)}\b", str(m.get("fr_citation", t)))]
-    if not records:
+    found = _rows_for(question, store)
+    if found is None:
         return None
-    countries = {c for _, _, m in records for c in str(m.get("country", "")).split(" | ") if c}
+    source, rows = found
+    rows = [r for r in rows if versions.get(r[2].get("doc_id")) == r[2].get("version")]
+    if not rows:
+        return None
+    countries = {c for _, _, m in rows for c in str(m.get("country", "")).split(" | ") if c}
     named = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", question, re.I)]
     if named:
-        records = [r for r in records if set(str(r[2].get("country", "")).split(" | ")) & set(named)]
-    unique: dict[str, tuple] = {}
-    for record in records:  # the same entity may sit on several lists (Entity List and CSL)
-        unique.setdefault(normalize(str(record[2].get("entity", record[1]))), record)
-    chosen = list(unique.values())
+        rows = [r for r in rows if set(str(r[2].get("country", "")).split(" | ")) & set(named)]
+    entities: dict[str, Row] = {}
+    for row in rows:  # one entity may have several entries (countries) or sit on several lists
+        entities.setdefault(normalize(str(row[2].get("entity", row[1]))), row)
     where = f" under {' / '.join(sorted(named))}" if named else ""
-    names = "; ".join(str(m.get("entity", "")) for _, _, m in chosen)
+    names = "; ".join(str(m.get("entity", "")) for _, _, m in entities.values())
+    kind = "Entity List table" if rows[0][2].get("kind") == "table_entry" else "list records"
+    per_doc = len({r[2].get("doc_id") for r in rows})
+    entries = len(rows) // per_doc if kind == "Entity List table" else len(rows)
+    if counting:
+        text = f"The {kind} for {source} name {len(entities)} distinct entities{where}"
+        if kind == "Entity List table" and entries != len(entities):
+            text += f" in {entries} entries"
+        text += f": {names}."
+    else:
+        text = f"The {kind} for {source} name these entities{where}: {names}."
+    cited = list(entities.values()) if len(entities) == len(rows) else rows
     evidence = [Evidence(Passage(i, t, 1.0, m), int(m.get("start", 0)), int(m.get("end", 0)), t, 1.0)
-                for i, t, m in chosen[:MAX_CITED]]
+                for i, t, m in cited[:MAX_CITED]]
     citations = cite(evidence)
-    text = (f"The list records name {len(chosen)} entities{where} with the citation {citation}: "
-            f"{names}.")
     sentence = AnswerSentence(text, [c.n for c in citations])
     return Answer(question, text + "".join(f" [{c.n}]" for c in citations), False, citations,
                   [sentence], [], "records")
