@@ -39,7 +39,7 @@ _WANTS = [
 _REASON_Q = re.compile(r"\b(why|what reason|on what basis|what (activity|conduct|grounds?)|what led|led \w+ to|"
                        r"for what|justification|rationale)\b", re.I)
 # Words that introduce a reason in this field's prose ("for engaging in", "contrary to", ...).
-_REASON_S = re.compile(r"\b(because|due to|contrary to|on the basis|based on|reasonable cause|determined|"
+_REASON_S = re.compile(r"\b(because|due to|contrary to|on the basis|based on|reasonable cause|"
                        r"showed|found that|evidence|involved in|in support of|supports?|supporting|"
                        r"role in|acting|trade in|traffick\w*|facilitat\w*|enabl\w*|accused|threaten\w*|"
                        r"endanger\w*|divert\w*|for (its|their|the) \w+|for \w+ing|\w+ing (items|"
@@ -186,6 +186,21 @@ def select(question: Question, evidence: list[Evidence], max_sentences: int = 3)
     return chosen
 
 
+def _with_stated_reason(chosen: list[Evidence], evidence: list[Evidence]) -> list[Evidence]:
+    """Rules name the entities in one sentence and give the reason in the next ("These
+    additions are based on ..."): when the best sentence names without explaining, add the
+    sentence that follows it in the same passage if that one explains."""
+    top = chosen[0]
+    if _REASON_S.search(top.text):
+        return chosen
+    following = [e for e in evidence if e.passage.node_id == top.passage.node_id and e.start > top.start]
+    if following:
+        nxt = min(following, key=lambda e: e.start)
+        if _REASON_S.search(nxt.text) and nxt not in chosen:
+            return [top, nxt, *chosen[1:]]
+    return chosen
+
+
 def _long_date(iso: str) -> str:
     from datetime import date
 
@@ -215,6 +230,8 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
         answer = refusal(question, evidence, "They record no removal; what they do record is cited below.")
         return answer
     chosen = select(question, evidence)
+    if question.wants == "reason":
+        chosen = _with_stated_reason(chosen, evidence)
     citations = cite(chosen)
     sentences = [AnswerSentence(c.text, [c.n]) for c in citations]
     top = chosen[0]

@@ -21,9 +21,19 @@ FR_DOC = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _WHICH = re.compile(r"\b(which|what|list|name)\s+(\w+\s+){0,2}(entities|companies|firms|organi[sz]ations|"
                     r"parties|persons|individuals|entries)\b", re.I)
+_SEVERAL_PLACES = re.compile(r"\bmore than one (destination|country)|\bseveral (destinations|countries)|"
+                             r"\bmultiple (destinations|countries)", re.I)
 MAX_CITED = 40
 
 Row = tuple[str, str, dict]  # (chunk id, text, metadata)
+
+
+def _countries(rows: list[Row]) -> set[str]:
+    return {c for _, _, m in rows for c in str(m.get("country", "")).split(" | ") if c}
+
+
+def _name_with_places(rows: list[Row]) -> str:
+    return f"{rows[0][2].get('entity', '')} ({', '.join(sorted(_countries(rows)))})"
 
 
 def _rows_for(question: str, store: Store) -> tuple[str, list[Row]] | None:
@@ -55,11 +65,19 @@ def answer_from_records(question: str, store: Store, versions: dict[str, str]) -
     named = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", question, re.I)]
     if named:
         rows = [r for r in rows if set(str(r[2].get("country", "")).split(" | ")) & set(named)]
-    entities: dict[str, Row] = {}
+    by_entity: dict[str, list[Row]] = {}
     for row in rows:  # one entity may have several entries (countries) or sit on several lists
-        entities.setdefault(normalize(str(row[2].get("entity", row[1]))), row)
+        by_entity.setdefault(normalize(str(row[2].get("entity", row[1]))), []).append(row)
     where = f" under {' / '.join(sorted(named))}" if named else ""
-    names = "; ".join(str(m.get("entity", "")) for _, _, m in entities.values())
+    if _SEVERAL_PLACES.search(question):
+        by_entity = {k: v for k, v in by_entity.items() if len(_countries(v)) > 1}
+        rows = [r for v in by_entity.values() for r in v]
+        where = " under more than one destination"
+        if not rows:
+            return None
+    entities = {k: v[0] for k, v in by_entity.items()}
+    names = "; ".join(_name_with_places(by_entity[k]) if _SEVERAL_PLACES.search(question)
+                      else str(v[2].get("entity", "")) for k, v in entities.items())
     kind = "Entity List table" if rows[0][2].get("kind") == "table_entry" else "list records"
     per_doc = len({r[2].get("doc_id") for r in rows})
     entries = len(rows) // per_doc if kind == "Entity List table" else len(rows)

@@ -56,7 +56,11 @@ def chunk_document(doc: ParsedDocument, chunk_size: int = 200, chunk_overlap: in
         doc_meta["doc_entities"] = named
     nodes: list[TextNode] = []
     for section in sections:
-        for start, end in _spans(doc.text, section.start, section.end, chunk_size, chunk_overlap):
+        if section.kind in ("record", "table_entry"):
+            spans = [(section.start, section.end)]  # one entry, one node, however long
+        else:
+            spans = _spans(doc.text, section.start, section.end, chunk_size, chunk_overlap)
+        for start, end in spans:
             metadata = {**doc_meta, **section.metadata, "kind": section.kind,
                         "doc_id": doc_id, "version": version, "start": start, "end": end}
             node = TextNode(
