@@ -267,8 +267,9 @@ class Library:
                 generator = self.generator(backend)
             except LLMUnavailable as exc:
                 notice = f"{exc} — showing the extractive narrative instead."
-        summary = summarize(self.store, docs, self.embedder, generator,
-                            self.retriever().entities, since, until)
+        embedder = self.embedder if generator is not None else None  # only checking LLM text embeds
+        summary = summarize(self.store, docs, embedder, generator, self.retriever().entities,
+                            since, until)
         summary.notice = " ".join(filter(None, [notice, summary.notice]))
         summary.latency_s = time.perf_counter() - started
         return summary
