@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.cite import Evidence
+from ingest.dates import parse_date
 from index.text import content_words, sentence_spans, stem
 from index.types import Answer, AnswerSentence, Citation, Passage
 
@@ -51,6 +52,7 @@ _NOT_COUNTS = re.compile(r"\b\d+ FR \d+|\b\d{4}-\d{2,5}(-\d{2})?\b|\b\d{1,2}/\d{
 _INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) "
                         r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
                         r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
+_PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
 _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
 _REMOVAL_S = re.compile(r"\bremov|\bdelist", re.I)
@@ -235,10 +237,16 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
     citations = cite(chosen)
     sentences = [AnswerSentence(c.text, [c.n]) for c in citations]
     top = chosen[0]
-    if (question.wants == "date" and not _DATE.search(top.text) and _RELATIVE_DAY.search(top.text)
-            and top.passage.metadata.get("published")):
-        # "today designated" means the release's own date, which its metadata records.
-        sentences.insert(1, AnswerSentence(
-            f"The document saying so is dated {_long_date(top.passage.metadata['published'])}.", [1]))
+    published = top.passage.metadata.get("published")
+    if question.wants == "date" and published:
+        if not _DATE.search(top.text) and _RELATIVE_DAY.search(top.text):
+            # "today designated" means the release's own date, which its metadata records.
+            sentences.insert(1, AnswerSentence(
+                f"The document saying so is dated {_long_date(published)}.", [1]))
+        elif _PUBLISHED_Q.search(question.text) and not any(
+                published in (parse_date(c.text) or "") for c in citations):
+            sentences.insert(1, AnswerSentence(
+                f"{top.passage.metadata.get('title') or 'The document'} was published on "
+                f"{_long_date(published)}.", [1]))
     text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     return Answer(question.text, text, False, citations, sentences, [], "extractive")
