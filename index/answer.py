@@ -215,14 +215,21 @@ def _near_duplicate(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.8
 
 
+def scored_evidence(question: Question, passages: list[Passage], embedder) -> list[Evidence]:
+    """The shortlisted sentences of `passages`, each scored against the question."""
+    evidence = shortlist(question, evidence_sentences(passages))
+    if evidence:
+        vecs = embedder.encode([question.text] + [e.text for e in evidence])
+        score_evidence(question, evidence, vecs[0], vecs[1:])
+    return evidence
+
+
 def compose_extractive(question_text: str, passages: list[Passage], embedder,
                        min_score: float) -> Answer:
     question = Question.parse(question_text)
-    evidence = shortlist(question, evidence_sentences(passages))
+    evidence = scored_evidence(question, passages, embedder)
     if not evidence:
         return refusal(question, [], "Nothing in the library matches the question.")
-    vecs = embedder.encode([question.text] + [e.text for e in evidence])
-    score_evidence(question, evidence, vecs[0], vecs[1:])
     best = max(evidence, key=lambda e: e.score)
     if best.score < min_score:
         return refusal(question, evidence, "No passage answers it closely enough.")

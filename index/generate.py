@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from index.answer import (Question, compose_extractive, evidence_sentences, refusal,
-                          score_evidence, shortlist)
+from index.answer import Question, compose_extractive, refusal, scored_evidence
 from index.cite import align
 from index.errors import LLMUnavailable
 from index.prompts import NOT_FOUND, answer_messages
@@ -27,11 +26,9 @@ _BRACKETS = re.compile(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]")
 def compose_with_llm(question_text: str, passages: list[Passage], embedder, generator,
                      min_score: float, on_token: Callable[[str], None] | None = None) -> Answer:
     question = Question.parse(question_text)
-    evidence = shortlist(question, evidence_sentences(passages))
+    evidence = scored_evidence(question, passages, embedder)
     if not evidence:
         return refusal(question, [], "Nothing in the library matches the question.")
-    vecs = embedder.encode([question.text] + [e.text for e in evidence])
-    score_evidence(question, evidence, vecs[0], vecs[1:])
     ranked = sorted(evidence, key=lambda e: e.score, reverse=True)
     if ranked[0].score < min_score * 0.8:
         # Nothing close enough to bother the model with.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -113,14 +114,22 @@ class Library:
         # that queries would trust.
         self.store.put_document(doc_id, entry)
         published_int = int(str(doc.metadata.get("published", "0")).replace("-", "") or 0)
-        for at in range(0, len(nodes), EMBED_BATCH):
-            batch = nodes[at:at + EMBED_BATCH]
-            vectors = self.embedder.encode([embedding_text(n) for n in batch])
-            metas = [{**n.metadata, "published_int": published_int} for n in batch]
-            self.store.upsert_chunks([n.node_id for n in batch], [n.text for n in batch],
-                                     metas, vectors)
-            if progress:
-                progress(doc.source, min(at + EMBED_BATCH, len(nodes)), len(nodes))
+        embedder = self.embedder
+        # Chroma writes a batch in a writer thread while the model encodes the next one; one
+        # write in flight at a time bounds memory and surfaces a failed write at once.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="listlens-write") as writer:
+            written = None
+            for at in range(0, len(nodes), EMBED_BATCH):
+                batch = nodes[at:at + EMBED_BATCH]
+                vectors = embedder.encode([embedding_text(n) for n in batch])
+                metas = [{**n.metadata, "published_int": published_int} for n in batch]
+                if written is not None:
+                    written.result()
+                written = writer.submit(self.store.upsert_chunks, [n.node_id for n in batch],
+                                        [n.text for n in batch], metas, vectors)
+                if progress:
+                    progress(doc.source, min(at + EMBED_BATCH, len(nodes)), len(nodes))
+            written.result()  # every chunk is in Chroma before the catalog calls it complete
         entry.update(version=version, pending="")
         self.store.put_document(doc_id, entry)
         self.store.delete_other_versions(doc_id, version)
@@ -207,12 +216,7 @@ class Library:
             counted.retrieved = passages
             counted.latency_s = time.perf_counter() - started
             return counted
-        generator, notice = None, ""
-        if backend != "extractive":
-            try:
-                generator = self.generator(backend)
-            except LLMUnavailable as exc:
-                notice = f"{exc} — showing the extractive answer instead."
+        generator, notice = self._generator_or_notice(backend, "answer")
         if generator is None:
             answer = compose_extractive(question, passages, self.embedder,
                                         self.config.min_evidence_score)
@@ -223,6 +227,15 @@ class Library:
         answer.retrieved = passages
         answer.latency_s = time.perf_counter() - started
         return answer
+
+    def _generator_or_notice(self, backend: str, what: str) -> tuple[Any, str]:
+        """The LLM for `backend`, or None and a notice that the extractive `what` stands in."""
+        if backend == "extractive":
+            return None, ""
+        try:
+            return self.generator(backend), ""
+        except LLMUnavailable as exc:
+            return None, f"{exc} — showing the extractive {what} instead."
 
     def generator(self, backend: str):
         """The LLM behind `backend`, created once and kept (a local model loads once)."""
@@ -261,12 +274,7 @@ class Library:
         if not docs:
             raise DocumentNotFound("no document matches; `listlens docs` lists them")
         backend = backend or self.config.backend
-        generator, notice = None, ""
-        if backend != "extractive":
-            try:
-                generator = self.generator(backend)
-            except LLMUnavailable as exc:
-                notice = f"{exc} — showing the extractive narrative instead."
+        generator, notice = self._generator_or_notice(backend, "narrative")
         embedder = self.embedder if generator is not None else None  # only checking LLM text embeds
         summary = summarize(self.store, docs, embedder, generator, self.retriever().entities,
                             since, until)
