@@ -52,6 +52,7 @@ _NOT_COUNTS = re.compile(r"\b\d+ FR \d+|\b\d{4}-\d{2,5}(-\d{2})?\b|\b\d{1,2}/\d{
 _INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) "
                         r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
                         r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
+_ANAPHORA = re.compile(r"(These|Those|They|This|It|Such|Both|The (two|three|four) (companies|entities|firms))\b")
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
 _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
@@ -190,16 +191,19 @@ def select(question: Question, evidence: list[Evidence], max_sentences: int = 3)
 
 def _with_stated_reason(chosen: list[Evidence], evidence: list[Evidence]) -> list[Evidence]:
     """Rules name the entities in one sentence and give the reason in the next ("These
-    additions are based on ..."): when the best sentence names without explaining, add the
-    sentence that follows it in the same passage if that one explains."""
+    additions are based on ..."), and news goes on with "They ...": add the sentence that
+    follows the best one in its passage when it explains what the best one only names, or
+    carries the same subject on."""
     top = chosen[0]
-    if _REASON_S.search(top.text):
-        return chosen
     following = [e for e in evidence if e.passage.node_id == top.passage.node_id and e.start > top.start]
-    if following:
-        nxt = min(following, key=lambda e: e.start)
-        if _REASON_S.search(nxt.text) and nxt not in chosen:
-            return [top, nxt, *chosen[1:]]
+    if not following:
+        return chosen
+    nxt = min(following, key=lambda e: e.start)
+    explains = _REASON_S.search(nxt.text) and not _REASON_S.search(top.text)
+    # "Those governments then used the spyware to target ..." completes the reason before it.
+    continues = _ANAPHORA.match(nxt.text)
+    if (explains or continues) and nxt not in chosen:
+        return [top, nxt, *chosen[1:]]
     return chosen
 
 
