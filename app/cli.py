@@ -93,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", default="listlens",
                    help="configurations side by side, e.g. listlens,naive or listlens:top_k=12")
     _common(p)
+
+    p = sub.add_parser("bench", help="measure ingest, query latency at scale, LLM, startup; write JSON")
+    p.add_argument("--json", type=Path, dest="json_out", help="write every figure here as JSON")
+    p.add_argument("--scale", default=None,
+                   help="synthetic library sizes for query latency (default 10k,100k,1m)")
+    p.add_argument("--quick", action="store_true",
+                   help="a smoke run: the sample corpus, tiny scales, few questions")
+    p.add_argument("--work-dir", type=Path, help="where the bench keeps its stores (default: a temp dir)")
+    p.add_argument("--build-budget", type=float, default=1200,
+                   help="seconds allowed to build each synthetic scale (default 1200)")
+    p.add_argument("--only", help="comma-separated parts: ingest,naive,scale,llm,serve,help")
+    _common(p)  # --data-dir: where the local LLM's joined model file is kept
     return parser
 
 
@@ -267,6 +279,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from evals.bench import main as bench, parse_scales
+
+    settings = _settings(args)
+    bench(args.json_out, parse_scales(args.scale) if args.scale else None, args.quick, args.work_dir,
+          model_cache=settings.index.data_dir / "models", build_budget_s=args.build_budget,
+          parts=set(args.only.split(",")) if args.only else None)
+    return EXIT_OK
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -291,7 +313,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "docs": cmd_docs, "remove": cmd_remove,
             "status": cmd_status, "config": cmd_config, "serve": cmd_serve,
-            "eval": cmd_eval, "summarize": cmd_summarize, "new": cmd_new}
+            "eval": cmd_eval, "bench": cmd_bench, "summarize": cmd_summarize, "new": cmd_new}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +23,11 @@ from index.config import IndexConfig
 from index.errors import StoreUnavailable
 
 CATALOG_SUFFIX = "__docs"
+GENERATION_ID = "__generation__"  # catalog entry re-stamped by every catalog write
+
+
+def _stamp() -> dict[str, str]:
+    return {"stamp": uuid.uuid4().hex}
 
 
 def _client(config: IndexConfig):
@@ -48,6 +54,7 @@ class Store:
     def __init__(self, config: IndexConfig):
         self.config = config
         self.location = config.chroma_url or str(config.chroma_dir)
+        self._ready: tuple[str | None, dict[str, str]] | None = None  # (stamp, ready_versions())
         self.client = _client(config)
         try:
             self.chunks = self.client.get_or_create_collection(
@@ -63,20 +70,42 @@ class Store:
     def catalog(self) -> dict[str, dict[str, Any]]:
         """Every document the store knows, complete or not, by document id."""
         got = self._call(self.catalog_collection.get, include=["metadatas"])
-        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"])}
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"]) if i != GENERATION_ID}
 
     def ready_versions(self) -> dict[str, str]:
-        """doc_id → the version whose chunks queries may use."""
-        return {doc_id: m["version"] for doc_id, m in self.catalog().items() if m.get("version")}
+        """doc_id → the version whose chunks queries may use.
+
+        Read on every question; reading the whole catalog costs ~40 µs per document (over 100 ms
+        at 3,000 documents), so the answer is kept while the catalog's generation stamp, which
+        every catalog write changes (here or in any other process), stays the same."""
+        stamp = self._generation()
+        cached = self._ready
+        if stamp is not None and cached is not None and cached[0] == stamp:
+            return dict(cached[1])
+        versions = {doc_id: m["version"] for doc_id, m in self.catalog().items() if m.get("version")}
+        self._ready = (stamp, versions)
+        return dict(versions)
+
+    def _generation(self) -> str | None:
+        got = self._call(self.catalog_collection.get, ids=[GENERATION_ID], include=["metadatas"])
+        return str((got["metadatas"][0] or {}).get("stamp")) if got["ids"] else None
 
     def put_document(self, doc_id: str, meta: dict[str, Any]) -> None:
-        flat = {k: v for k, v in meta.items() if isinstance(v, (str, int, float, bool))}
-        self._call(self.catalog_collection.upsert, ids=[doc_id], metadatas=[flat],
-                   embeddings=[[0.0]])  # the catalog is looked up by id, never by vector
+        self.put_documents({doc_id: meta})
+
+    def put_documents(self, entries: dict[str, dict[str, Any]]) -> None:
+        """Write catalog entries, and a new generation stamp with them in the same call."""
+        ids = [*entries, GENERATION_ID]
+        flat = [{k: v for k, v in meta.items() if isinstance(v, (str, int, float, bool))}
+                for meta in entries.values()]
+        self._call(self.catalog_collection.upsert, ids=ids, metadatas=[*flat, _stamp()],
+                   embeddings=[[0.0]] * len(ids))  # the catalog is looked up by id, never by vector
 
     def delete_document(self, doc_id: str) -> None:
         self._call(self.chunks.delete, where={"doc_id": doc_id})
         self._call(self.catalog_collection.delete, ids=[doc_id])
+        self._call(self.catalog_collection.upsert, ids=[GENERATION_ID], metadatas=[_stamp()],
+                   embeddings=[[0.0]])
 
     @staticmethod
     def fingerprint(versions: dict[str, str]) -> str:
