@@ -54,7 +54,10 @@ _INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previo
                         r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
 _ANAPHORA = re.compile(r"(These|Those|They|This|It|Such|Both|The (two|three|four) (companies|entities|firms))\b")
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
+_URL = re.compile(r"\(?https?://\S+|\bwww\.\S+|\b[\w.-]+\.(com|org|gov|net|media)/\S*")
 _RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
+_ALL_WANTS = [*_WANTS, ("reason", _REASON_Q, _REASON_S)]
+_MUST = {name: must for name, _, must in _ALL_WANTS}
 _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
 _REMOVAL_S = re.compile(r"\bremov|\bdelist", re.I)
 
@@ -63,18 +66,21 @@ _REMOVAL_S = re.compile(r"\bremov|\bdelist", re.I)
 class Question:
     text: str
     words: list[str]
-    wants: str | None
-    evidence_pattern: re.Pattern | None
+    wants: tuple[str, ...]  # what kinds of thing it asks for: date, number, reason, ...
     about_removal: bool
 
     @classmethod
     def parse(cls, text: str) -> "Question":
-        wants, pattern = None, None
-        for name, ask, must in [*_WANTS, ("reason", _REASON_Q, _REASON_S)]:
-            if ask.search(text):
-                wants, pattern = name, must
-                break
-        return cls(text, content_words(text), wants, pattern, bool(_REMOVAL_Q.search(text)))
+        wants = tuple(name for name, ask, _ in _ALL_WANTS if ask.search(text))
+        if "money" in wants:  # "how much ... in dollars" asks for money, not any number
+            wants = tuple(w for w in wants if w != "number")
+        return cls(text, content_words(text), wants, bool(_REMOVAL_Q.search(text)))
+
+
+def _informative(sentence: str) -> bool:
+    """A sentence worth quoting: some words beyond links and labels, and no injected orders."""
+    words = content_words(_URL.sub(" ", sentence))
+    return len(words) >= 4 and not _INJECTION.search(sentence)
 
 
 def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Evidence]:
@@ -88,7 +94,7 @@ def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Eviden
             out.append(Evidence(p, p.start, p.end, p.text))
             continue
         for s, e in sentence_spans(p.text):
-            if e - s >= 20 and not _INJECTION.search(p.text[s:e]):
+            if _informative(p.text[s:e]):
                 out.append(Evidence(p, p.start + s, p.start + e, p.text[s:e]))
         if len(out) >= limit:
             break
@@ -101,7 +107,7 @@ def shortlist(question: Question, evidence: list[Evidence], limit: int = 48) -> 
     if len(evidence) <= limit:
         return evidence
     q = {stem(w) for w in question.words}
-    overlap = [len(q & {stem(w) for w in content_words(e.text)}) for e in evidence]
+    overlap = [len(q & words) for words in sentence_stems(evidence)]
     keep = sorted(range(len(evidence)), key=lambda i: (-overlap[i], i))[:limit]
     return [evidence[i] for i in sorted(keep)]
 
@@ -110,17 +116,34 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
-def holds_answer_type(question: Question, ev: Evidence) -> bool:
-    """Does the sentence hold the kind of thing asked for (a date for "when", ...)?"""
-    if question.evidence_pattern is None:
-        return True
-    if question.wants in ("reason", "number") and ev.passage.metadata.get("kind") in ("record", "table_entry"):
+def sentence_stems(evidence: list[Evidence]) -> list[set[str]]:
+    """Each sentence's word stems; a sentence opening with "These"/"They" also gets those of
+    the sentence before it, which it speaks of ("These additions are based on ...")."""
+    stems = [_stems(ev.text) for ev in evidence]
+    for i in range(1, len(evidence)):
+        if (_ANAPHORA.match(evidence[i].text)
+                and evidence[i - 1].passage.node_id == evidence[i].passage.node_id):
+            stems[i] = stems[i] | stems[i - 1]
+    return stems
+
+
+def holds_answer_type(question: Question, ev: Evidence) -> float:
+    """The share of the kinds of thing asked for ("when ... and under which citation?") that
+    the sentence holds; 1.0 when the question asks for nothing in particular."""
+    if not question.wants:
+        return 1.0
+    return sum(_holds(want, ev) for want in question.wants) / len(question.wants)
+
+
+def _holds(want: str, ev: Evidence) -> bool:
+    kind = ev.passage.metadata.get("kind")
+    if want in ("reason", "number") and kind in ("record", "table_entry"):
         return False  # a list record says who is listed, never why, and counts nothing
-    if question.wants == "number":
+    if want == "number":
         return bool(_NUMBER.search(_NOT_COUNTS.sub(" ", ev.text)))
-    if question.wants == "date" and _RELATIVE_DAY.search(ev.text) and ev.passage.metadata.get("published"):
+    if want == "date" and _RELATIVE_DAY.search(ev.text) and ev.passage.metadata.get("published"):
         return True  # "today" in a dated release
-    return bool(question.evidence_pattern.search(ev.text))
+    return bool(_MUST[want].search(ev.text))
 
 
 def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarray,
@@ -131,7 +154,7 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
     document title, the entities the document lists) it counts half: "This rule is effective November 4, 2021" answers a
     question about NSO Group when it sits in the rule that lists NSO Group.
     """
-    own = [_stems(ev.text) for ev in evidence]
+    own = sentence_stems(evidence)
     around = {ev.passage.node_id: _stems(" ".join(str(x) for x in (
         ev.passage.text, ev.passage.metadata.get("title", ""), ev.passage.metadata.get("doc_entities", ""))))
         for ev in evidence}
@@ -149,8 +172,7 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
         lexical = sum(w * (1.0 if s in have else 0.5 if s in context else 0.0)
                       for s, w in weights.items()) / total
         score = 0.55 * float(sim) + 0.45 * lexical
-        if not holds_answer_type(question, ev):
-            score *= 0.6
+        score *= 0.6 + 0.4 * holds_answer_type(question, ev)
         score -= 0.01 * ranks[ev.passage.node_id]  # retrieval order breaks near-ties
         ev.score = score
 
@@ -243,13 +265,13 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
         answer = refusal(question, evidence, "They record no removal; what they do record is cited below.")
         return answer
     chosen = select(question, evidence)
-    if question.wants == "reason":
+    if "reason" in question.wants:
         chosen = _with_stated_reason(chosen, evidence)
     citations = cite(chosen)
     sentences = [AnswerSentence(c.text, [c.n]) for c in citations]
     top = chosen[0]
     published = top.passage.metadata.get("published")
-    if question.wants == "date" and published:
+    if "date" in question.wants and published:
         if not _DATE.search(top.text) and _RELATIVE_DAY.search(top.text):
             # "today designated" means the release's own date, which its metadata records.
             sentences.insert(1, AnswerSentence(

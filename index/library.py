@@ -202,7 +202,7 @@ class Library:
             on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer from the library, every sentence cited, or refuse. `backend` overrides the
         configured one; `on_token` receives an LLM's reply as it streams."""
-        from index.answer import compose_extractive
+        from index.answer import Question, compose_extractive
         from index.generate import compose_with_llm
         from index.structured import answer_from_records
 
@@ -210,7 +210,8 @@ class Library:
         question = clean_question(question)
         backend = backend or self.config.backend
         retriever = self.retriever()
-        passages = retriever.retrieve(question, self.config.top_k, filters)
+        skip = ("record", "table_entry") if "reason" in Question.parse(question).wants else ()
+        passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip)
         counted = answer_from_records(question, self.store, retriever.versions)
         if counted is not None:
             counted.retrieved = passages

@@ -24,6 +24,31 @@ further once here out up down off above below between through per via s accordin
 """.split())
 
 
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Lines of text[start:end], with a line that runs on without punctuation joined to the
+    next ("Thea D. Rozman Kendler,⏎Assistant Secretary ..."); headings, list items, table rows
+    and blank lines always break."""
+    out: list[list[int]] = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        ls, le = start + m.start(), start + m.end()
+        line = text[ls:le].strip()
+        if not line:
+            continue
+        if out:
+            prev = text[out[-1][0]:out[-1][1]].rstrip()
+            gap = text[out[-1][1]:ls]
+            if (gap.count("\n") == 1 and not _BREAKS_AFTER.search(prev)
+                    and not _BREAKS_BEFORE.match(line) and not _BREAKS_BEFORE.match(prev.lstrip())):
+                out[-1][1] = le
+                continue
+        out.append([ls, le])
+    return [(a, b) for a, b in out]
+
+
+_BREAKS_AFTER = re.compile(r"[.!?:;|)\]”\"]$")
+_BREAKS_BEFORE = re.compile(r"[#|*>•\-–—]|\d+[.)]\s|\([a-z0-9]+\)\s|[A-Z][A-Z .]+:")
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentences of text[start:end] as absolute (start, end) offsets, whitespace trimmed.
 
@@ -32,9 +57,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text[start:end]):
-        ls = start + line.start()
-        le = start + line.end()
+    for ls, le in _lines(text, start, end):
         cursor = ls
         for m in _END.finditer(text, ls, le):
             before = text[cursor:m.start() + 1]

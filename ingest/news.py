@@ -9,6 +9,7 @@ headers, tag blocks, image lines and page chrome are kept out of the canonical t
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -33,10 +34,18 @@ def _doc_type(publisher: str, url: str, opening: str = "") -> str:
 
 
 def _tidy(body: str) -> str:
-    """Drop image-only lines and the archive's "Unknown" placeholder; collapse blank runs."""
+    """Drop image-only lines and the archive's "Unknown" placeholder, keep only the words of
+    Markdown links (a URL inside a sentence is noise to a reader and to retrieval); collapse
+    blank runs."""
     lines = [line for line in body.split("\n")
              if not re.fullmatch(r"\s*!\[[^\]]*\]\([^)]*\)\s*|\s*Unknown\s*", line)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = re.sub(r"(?<!!)\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)", r"\1", "\n".join(lines))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _long_date(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d:%B} {d.day}, {d.year}"
 
 
 # --- archive markdown ------------------------------------------------------------------------
@@ -150,32 +159,29 @@ def is_fr_abstract(fields: dict[str, str]) -> bool:
 def parse_fr_abstract(fields: dict[str, str], body: str, source: str) -> ParsedDocument:
     """Keep the title, the original date and document number lines, the Summary and Sources;
     drop the bot's own "Published:" date (the re-post date) and its Significance/Context notes."""
-    blocks = re.split(r"^(?=## )", body, flags=re.M)
-    out = TextBuilder()
-    url = ""
-    for block in blocks:
-        heading = re.match(r"## (.+)", block)
-        name = heading[1].strip().lower() if heading else ""
-        if name in ("significance", "context"):
-            continue
-        if name == "summary":
-            out.add(block.strip(), "summary")
-            continue
-        if name == "sources":
-            found = re.search(r"\((https?://www\.federalregister\.gov/documents/[^)\s]+)\)", block)
-            url = found[1] if found else url
-        kept = "\n".join(line for line in block.strip().split("\n")
-                         if not line.startswith("**Published:**"))
-        out.add(re.sub(r"\n{3,}", "\n\n", kept))
     number = re.search(r"\*\*Document Number:\*\*\s*(\S+)", body)
     original = re.search(r"\*\*Original Published:\*\*\s*(.+)", body)
     item = fields.get("item_id", "").partition(":")[2]
+    found = re.search(r"\((https?://www\.federalregister\.gov/documents/[^)\s]+)\)", body)
+    url = found[1] if found else ""
+    published = parse_date(fields.get("original_published", "")) or (
+        parse_date(original[1]) if original else None)
+    out = TextBuilder()
+    # The post's header lines (source, dates, number) and link list become one sentence that
+    # says what the document is; alone, "**Source:** Federal Register" matches every question.
+    title = fields.get("title", "")
+    intro = f"Federal Register document {number[1] if number else item}: {title}"
+    if published:
+        intro += f", published {_long_date(published)}"
+    out.add(intro + ".")
+    for block in re.split(r"^(?=## )", body, flags=re.M):
+        heading = re.match(r"## (.+)", block)
+        if heading and heading[1].strip().lower() == "summary":
+            out.add(block.strip(), "summary")
     meta = flat_meta({
         "doc_type": "fr_abstract", "title": fields.get("title", ""), "url": url,
         "publisher": fields.get("source_name") or "Federal Register",
-        "published": parse_date(fields.get("original_published", "")) or (
-            parse_date(original[1]) if original else None),
-        "fr_doc": number[1] if number else item})
+        "published": published, "fr_doc": number[1] if number else item})
     return ParsedDocument(source, out.text(), meta, out.sections)
 
 
