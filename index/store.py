@@ -46,7 +46,7 @@ def _client(config: IndexConfig):
     try:
         config.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(config.chroma_dir), settings=chroma_settings)
-    except OSError as exc:
+    except Exception as exc:  # OSError, or chromadb's InternalError for a read-only/full disk
         raise StoreUnavailable(f"cannot use the data directory {config.chroma_dir}: {exc}") from exc
 
 

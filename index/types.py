@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_MD_NEUTRAL = str.maketrans({"<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"})
+
+
+def md_text(text: Any) -> str:
+    """Document text made inert for a Markdown export: no raw HTML tag (a `<script>` in a
+    document shows as text wherever the export is rendered) and no link or footnote syntax
+    of its own; rendered, it reads exactly as the document does."""
+    return str(text).translate(_MD_NEUTRAL)
+
 
 @dataclass
 class Passage:
@@ -83,10 +92,10 @@ class Answer:
 
     def to_markdown(self) -> str:
         """The answer with footnote markers, ready to paste into a memo."""
-        body = " ".join(f"{s.text}" + "".join(f"[^{n}]" for n in s.citations)
-                        for s in self.sentences) or self.text
-        notes = [f"[^{c.n}]: {c.title} ({c.published or 'undated'}), {c.file}, "
-                 f"chars {c.start}–{c.end}: “{c.text}”" for c in self.citations]
+        body = " ".join(md_text(s.text) + "".join(f"[^{n}]" for n in s.citations)
+                        for s in self.sentences) or md_text(self.text)
+        notes = [f"[^{c.n}]: {md_text(c.title)} ({c.published or 'undated'}), {md_text(c.file)}, "
+                 f"chars {c.start}–{c.end}: “{md_text(c.text)}”" for c in self.citations]
         return "\n\n".join([body, *(["\n".join(notes)] if notes else [])])
 
 
@@ -188,12 +197,12 @@ class Summary:
 
     def to_markdown(self) -> str:
         def cell(text: Any) -> str:
-            return str(text).replace("|", "/").replace("\n", " ")
+            return md_text(str(text).replace("|", "/").replace("\n", " "))
 
         def refs(numbers: list[int]) -> str:
             return "".join(f"[^{n}]" for n in numbers)
 
-        out = [f"## {self.headline}", ""]
+        out = [f"## {md_text(self.headline)}", ""]
         if self.rows:
             out += ["| Entity | Aliases | Country | List | Action | Reason | FR citation | Published "
                     "| Effective | Sources |", "|" + "---|" * 10]
@@ -202,13 +211,13 @@ class Summary:
                     f"| {r.published} | {r.effective} | {refs(r.citations)} |" for r in self.rows]
             out.append("")
         if self.sentences:
-            out += [" ".join(s.text + refs(s.citations) for s in self.sentences), ""]
+            out += [" ".join(md_text(s.text) + refs(s.citations) for s in self.sentences), ""]
         for c in self.conflicts:
-            shown = "; ".join(f"{v['value']} {refs(v['citations'])}" for v in c.values)
-            out.append(f"- **Sources disagree on {c.subject}:** {shown}")
+            shown = "; ".join(f"{md_text(v['value'])} {refs(v['citations'])}" for v in c.values)
+            out.append(f"- **Sources disagree on {md_text(c.subject)}:** {shown}")
         if self.notice:
             out += ["", f"_{self.notice}_"]
-        out += ["", *(f"[^{c.n}]: {c.title} ({c.published or 'undated'}), {c.file}, chars "
+        out += ["", *(f"[^{c.n}]: {md_text(c.title)} ({c.published or 'undated'}), {md_text(c.file)}, chars "
                       f"{c.start}–{c.end}: “{cell(c.text)}”" for c in self.citations)]
         return "\n".join(out).rstrip() + "\n"
 

@@ -333,12 +333,15 @@ def read_csv(data: bytes, source: str) -> list[ParsedDocument]:
     import io
 
     reader = csv.DictReader(io.StringIO(decode_text(data, source)))
-    if reader.fieldnames and lists.is_tradegov_header(reader.fieldnames):
-        rows = list(reader)
-        if not rows:
-            raise IngestError(source, "the screening-list CSV has a header but no rows")
-        return [lists.parse_rows(rows, source)]
-    rows = [" ".join(_flat({k: v for k, v in r.items() if k}).split()) for r in reader]
+    try:
+        if reader.fieldnames and lists.is_tradegov_header(reader.fieldnames):
+            rows = list(reader)
+            if not rows:
+                raise IngestError(source, "the screening-list CSV has a header but no rows")
+            return [lists.parse_rows(rows, source)]
+        rows = [" ".join(_flat({k: v for k, v in r.items() if k}).split()) for r in reader]
+    except csv.Error as exc:  # e.g. a field over csv's 128 KB limit: not a table we can read
+        raise IngestError(source, f"malformed CSV (line {reader.line_num}): {exc}") from None
     return [records_document(source, [r for r in rows if r],
                              {"doc_type": "csv", "title": Path(source).stem})]
 
