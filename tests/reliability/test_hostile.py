@@ -5,6 +5,7 @@ in Markdown exports; uploaded file names cannot leave the upload folder."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -44,7 +45,8 @@ UNRELATED = [
     "When was the AMMS biotechnology notice published?",
     "What are the criteria for adding an entity to the Entity List?",
 ]
-RAW = ("<script", "<img", "onerror=alert", "javascript:alert(2)")
+RAW = ("<script", "<img", "<title")  # a raw tag; escaped (&lt;script&gt;) text is fine
+LIVE_LINK = re.compile(r"(?<!\\)\]\(javascript")  # a Markdown link not backslash-escaped
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +105,7 @@ def test_html_in_documents_is_text_in_the_ui_and_in_markdown(hostile_library, qu
             assert raw not in shown, (raw, shown)
     md = answer.to_markdown()
     assert "&lt;script&gt;" in md or "script" not in md
-    assert "](javascript" not in md
+    assert not LIVE_LINK.search(md), md
 
 
 def test_summary_markdown_export_is_inert(hostile_library):
@@ -112,6 +114,7 @@ def test_summary_markdown_export_is_inert(hostile_library):
     md = summary.to_markdown()
     for raw in RAW:
         assert raw not in md, (raw, md)
+    assert not LIVE_LINK.search(md), md
 
 
 HOSTILE_NAMES = [
