@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.cite import Evidence
+from index.entities import normalize
 from ingest.dates import parse_date
 from index.text import content_words, sentence_spans, stem
 from index.types import Answer, AnswerSentence, Citation, Passage
@@ -56,6 +57,7 @@ _ANAPHORA = re.compile(r"(These|Those|They|This|It|Such|Both|The (two|three|four
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _URL = re.compile(r"\(?https?://\S+|\bwww\.\S+|\b[\w.-]+\.(com|org|gov|net|media)/\S*")
 _RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
+_FR_DOC_NUMBER = re.compile(r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")
 _ALL_WANTS = [*_WANTS, ("reason", _REASON_Q, _REASON_S)]
 _MUST = {name: must for name, _, must in _ALL_WANTS}
 _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
@@ -68,13 +70,17 @@ class Question:
     words: list[str]
     wants: tuple[str, ...]  # what kinds of thing it asks for: date, number, reason, ...
     about_removal: bool
+    focus: tuple[str, ...] = ()  # normalised names of the entities and documents it is about
 
     @classmethod
-    def parse(cls, text: str) -> "Question":
+    def parse(cls, text: str, names: tuple[str, ...] = ()) -> "Question":
+        """`names`: the normalised entity names the entity table found in the question."""
         wants = tuple(name for name, ask, _ in _ALL_WANTS if ask.search(text))
         if "money" in wants:  # "how much ... in dollars" asks for money, not any number
             wants = tuple(w for w in wants if w != "number")
-        return cls(text, content_words(text), wants, bool(_REMOVAL_Q.search(text)))
+        documents = tuple(normalize(m) for m in _FR_DOC_NUMBER.findall(text))
+        return cls(text, content_words(text), wants, bool(_REMOVAL_Q.search(text)),
+                   names + documents)
 
 
 def _informative(sentence: str) -> bool:
@@ -127,6 +133,15 @@ def sentence_stems(evidence: list[Evidence]) -> list[set[str]]:
     return stems
 
 
+def about_focus(question: Question, ev: Evidence) -> bool:
+    """Does the sentence, its passage or its document name what the question is about?"""
+    m = ev.passage.metadata
+    context = normalize(" ".join(str(x) for x in (ev.passage.text, m.get("title", ""),
+                                                  m.get("doc_entities", ""), m.get("fr_doc", ""),
+                                                  m.get("entity", ""), m.get("aliases", ""))))
+    return any(f" {name} " in f" {context} " for name in question.focus)
+
+
 def holds_answer_type(question: Question, ev: Evidence) -> float:
     """The share of the kinds of thing asked for ("when ... and under which citation?") that
     the sentence holds; 1.0 when the question asks for nothing in particular."""
@@ -173,6 +188,8 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
                       for s, w in weights.items()) / total
         score = 0.55 * float(sim) + 0.45 * lexical
         score *= 0.6 + 0.4 * holds_answer_type(question, ev)
+        if question.focus and not about_focus(question, ev):
+            score *= 0.6  # about some other entity or rule than the one asked about
         score -= 0.01 * ranks[ev.passage.node_id]  # retrieval order breaks near-ties
         ev.score = score
 
@@ -251,8 +268,8 @@ def scored_evidence(question: Question, passages: list[Passage], embedder) -> li
 
 
 def compose_extractive(question_text: str, passages: list[Passage], embedder,
-                       min_score: float) -> Answer:
-    question = Question.parse(question_text)
+                       min_score: float, names: tuple[str, ...] = ()) -> Answer:
+    question = Question.parse(question_text, names)
     evidence = scored_evidence(question, passages, embedder)
     if not evidence:
         return refusal(question, [], "Nothing in the library matches the question.")

@@ -67,8 +67,13 @@ class EntityTable:
     def find_in(self, text: str, limit: int = 5) -> list[Entity]:
         """Entities named in `text`, longest names first. A name counts when the text holds it
         whole, or holds its first two or more words ("Hefei National Laboratory")."""
+        return [entity for entity, _ in self.mentions(text, limit)]
+
+    def mentions(self, text: str, limit: int = 5) -> list[tuple[Entity, str]]:
+        """Like `find_in`, with the normalised words of `text` that named each entity."""
         tokens = self._correct(normalize(text).split())
         found: list[Entity] = []
+        grams: list[str] = []
         used: set[int] = set()
         for n in range(min(self.max_len, len(tokens)), 0, -1):
             for i in range(len(tokens) - n + 1):
@@ -80,10 +85,13 @@ class EntityTable:
                     continue
                 if entity not in found:
                     found.append(entity)
+                    grams.append(gram)
                 used.update(range(i, i + n))
+        pairs = list(zip(found, grams))
         if len(found) < limit:
-            found += self._prefix_matches(tokens, used, limit - len(found), found)
-        return found[:limit]
+            pairs += [(e, normalize(e.name)) for e in
+                      self._prefix_matches(tokens, used, limit - len(found), found)]
+        return pairs[:limit]
 
     def _prefix_matches(self, tokens, used, limit, found) -> list[Entity]:
         out: list[Entity] = []

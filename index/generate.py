@@ -24,8 +24,9 @@ _BRACKETS = re.compile(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]")
 
 
 def compose_with_llm(question_text: str, passages: list[Passage], embedder, generator,
-                     min_score: float, on_token: Callable[[str], None] | None = None) -> Answer:
-    question = Question.parse(question_text)
+                     min_score: float, on_token: Callable[[str], None] | None = None,
+                     names: tuple[str, ...] = ()) -> Answer:
+    question = Question.parse(question_text, names)
     evidence = scored_evidence(question, passages, embedder)
     if not evidence:
         return refusal(question, [], "Nothing in the library matches the question.")
@@ -44,7 +45,7 @@ def compose_with_llm(question_text: str, passages: list[Passage], embedder, gene
                 on_token(piece)
             reply = "".join(pieces)
     except LLMUnavailable as exc:
-        answer = compose_extractive(question_text, passages, embedder, min_score)
+        answer = compose_extractive(question_text, passages, embedder, min_score, names)
         answer.notice = f"{exc} — showing the extractive answer instead."
         return answer
     return check_reply(question, reply, chosen, embedder, generator.name)

@@ -217,14 +217,15 @@ class Library:
             counted.retrieved = passages
             counted.latency_s = time.perf_counter() - started
             return counted
+        names = _named(retriever.entities, question)
         generator, notice = self._generator_or_notice(backend, "answer")
         if generator is None:
             answer = compose_extractive(question, passages, self.embedder,
-                                        self.config.min_evidence_score)
+                                        self.config.min_evidence_score, names)
             answer.notice = notice
         else:
             answer = compose_with_llm(question, passages, self.embedder, generator,
-                                      self.config.min_evidence_score, on_token)
+                                      self.config.min_evidence_score, on_token, names)
         answer.retrieved = passages
         answer.latency_s = time.perf_counter() - started
         return answer
@@ -341,6 +342,16 @@ class Library:
 
 _CATALOG_KEYS = {"source", "title", "doc_type", "published", "effective", "publisher", "author",
                  "fr_citation", "fr_doc", "url", "list_name", "agency", "content_hash"}
+
+
+def _named(entities, question: str) -> tuple[str, ...]:
+    """Normalised names of the entities the question names, as written and in full."""
+    if entities is None:
+        return ()
+    from index.entities import normalize
+
+    found = entities.mentions(question)
+    return tuple(dict.fromkeys([g for _, g in found] + [normalize(e.name) for e, _ in found]))
 
 
 def clean_question(question: str) -> str:
