@@ -204,7 +204,7 @@ class Library:
         configured one; `on_token` receives an LLM's reply as it streams."""
         from index.answer import Question, compose_extractive
         from index.generate import compose_with_llm
-        from index.structured import answer_from_records
+        from index.structured import answer_from_document_facts, answer_from_records
 
         started = time.perf_counter()
         question = clean_question(question)
@@ -212,12 +212,13 @@ class Library:
         retriever = self.retriever()
         skip = ("record", "table_entry") if "reason" in Question.parse(question).wants else ()
         passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip)
-        counted = answer_from_records(question, self.store, retriever.versions)
+        names = _named(retriever.entities, question)
+        counted = (answer_from_records(question, self.store, retriever.versions, names)
+                   or answer_from_document_facts(question, self.store, retriever.versions))
         if counted is not None:
             counted.retrieved = passages
             counted.latency_s = time.perf_counter() - started
             return counted
-        names = _named(retriever.entities, question)
         generator, notice = self._generator_or_notice(backend, "answer")
         if generator is None:
             answer = compose_extractive(question, passages, self.embedder,

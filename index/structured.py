@@ -23,9 +23,14 @@ _WHICH = re.compile(r"\b(which|what|list|name)\s+(\w+\s+){0,2}(entities|companie
                     r"parties|persons|individuals|entries)\b", re.I)
 _SEVERAL_PLACES = re.compile(r"\bmore than one (destination|country)|\bseveral (destinations|countries)|"
                              r"\bmultiple (destinations|countries)", re.I)
+_ADDED = re.compile(r"\badd(ed|s|ing)?\b|\baddition", re.I)
 MAX_CITED = 40
 
 Row = tuple[str, str, dict]  # (chunk id, text, metadata)
+
+
+def _citation(m: re.Match) -> str:
+    return f"{m[1]} FR {m[2]}"
 
 
 def _countries(rows: list[Row]) -> set[str]:
@@ -45,11 +50,17 @@ def _rows_for(question: str, store: Store) -> tuple[str, list[Row]] | None:
         citation = f"{m[1]} FR {m[2]}"
         rows = [r for r in zip(*store.records_containing(citation))
                 if re.search(rf"\b{re.escape(citation)}\b", str(r[2].get("fr_citation", r[1])))]
+        if _ADDED.search(question):
+            # A record lists every notice that touched the entry, oldest first: the first
+            # one added it, later ones revised it.
+            rows = [r for r in rows if FR_CITATION.search(str(r[2].get("fr_citation", "")))
+                    and _citation(FR_CITATION.search(str(r[2]["fr_citation"]))) == citation]
         return f"the citation {citation}", rows
     return None
 
 
-def answer_from_records(question: str, store: Store, versions: dict[str, str]) -> Answer | None:
+def answer_from_records(question: str, store: Store, versions: dict[str, str],
+                        names: tuple[str, ...] = ()) -> Answer | None:
     """The counted or listed answer, or None when the question is not one records answer."""
     counting = bool(_HOW_MANY.search(question))
     if not (counting or _WHICH.search(question)):
@@ -61,6 +72,8 @@ def answer_from_records(question: str, store: Store, versions: dict[str, str]) -
     rows = [r for r in rows if versions.get(r[2].get("doc_id")) == r[2].get("version")]
     if not rows:
         return None
+    if names:  # "How many institutes of the Academy of Military Medical Sciences ..."
+        rows = [r for r in rows if any(n in normalize(str(r[2].get("entity", ""))) for n in names)] or rows
     countries = {c for _, _, m in rows for c in str(m.get("country", "")).split(" | ") if c}
     named = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", question, re.I)]
     if named:
@@ -95,3 +108,71 @@ def answer_from_records(question: str, store: Store, versions: dict[str, str]) -
     sentence = AnswerSentence(text, [c.n for c in citations])
     return Answer(question, text + "".join(f" [{c.n}]" for c in citations), False, citations,
                   [sentence], [], "records")
+
+
+# --- facts a rule states about itself --------------------------------------------------------
+
+# (what the question says, metadata key, how the answer says it)
+_FACTS = [
+    (re.compile(r"\bsign(ed|er|ature)\b", re.I), "signer", "was signed by {}"),
+    (re.compile(r"\bRIN\b"), "rin", "carries RIN {}"),
+    (re.compile(r"\bdocket\b", re.I), "docket", "carries Docket No. {}"),
+    (re.compile(r"\beffective\b|\btake[sn]? effect\b", re.I), "effective", "took effect on {}"),
+    (re.compile(r"\bpublish(ed)?\b|\bpublication\b", re.I), "published", "was published on {}"),
+]
+
+
+def _sentence_holding(rows: list[Row], value: str, is_date: bool) -> Evidence | None:
+    """The first sentence of the document's chunks that states `value`."""
+    from index.text import sentence_spans
+    from ingest.dates import find_dates
+
+    for node_id, text, meta in sorted(rows, key=lambda r: int(r[2].get("start", 0))):
+        for s, e in sentence_spans(text):
+            sentence = text[s:e]
+            found = (value in (iso for _, iso in find_dates(sentence))) if is_date else value in sentence
+            if found:
+                start = int(meta.get("start", 0))
+                return Evidence(Passage(node_id, text, 1.0, meta), start + s, start + e, sentence, 1.0)
+    return None
+
+
+def answer_from_document_facts(question: str, store: Store, versions: dict[str, str]) -> Answer | None:
+    """Who signed a named FR document, its RIN, docket, effective and publication dates — read
+    from what the parser recorded, each cited where the document states it."""
+    m = FR_DOC.search(question)
+    if not m or _HOW_MANY.search(question) or _WHICH.search(question):
+        return None
+    rows = [r for r in zip(*store.chunks_where({"fr_doc": m[1]}))
+            if versions.get(r[2].get("doc_id")) == r[2].get("version")]
+    rows = [r for r in rows if r[2].get("doc_type") == "fr_rule"] or rows
+    if not rows:
+        return None
+    meta = rows[0][2]
+    evidence: list[Evidence] = []
+    claims: list[str] = []
+    for asked, key, phrase in _FACTS:
+        value = str(meta.get(key, ""))
+        if not (asked.search(question) and value):
+            continue
+        is_date = key in ("effective", "published")
+        ev = _sentence_holding(rows, value, is_date)
+        if ev is None:
+            continue
+        if key == "signer" and meta.get("signer_title"):
+            value = f"{value}, {meta['signer_title']}"
+        evidence.append(ev)
+        claims.append(phrase.format(_long(value) if is_date else value))
+    if not claims:
+        return None
+    citations = cite(evidence)
+    sentences = [AnswerSentence(f"FR Doc. {m[1]} {claim}.", [c.n]) for claim, c in zip(claims, citations)]
+    text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+    return Answer(question, text, False, citations, sentences, [], "records")
+
+
+def _long(iso: str) -> str:
+    from datetime import date
+
+    d = date.fromisoformat(iso)
+    return f"{d:%B} {d.day}, {d.year}"
