@@ -219,7 +219,7 @@ class ChromaServer:
 def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | None = None,
               quick: bool = False, model_cache: Path | None = None, build_budget_s: float = 1200,
               rounds: int | None = None, parts: set[str] | None = None,
-              log: Log = lambda s: None) -> dict:
+              log: Log = lambda s: None, partial_json: Path | None = None) -> dict:
     """Every figure, as a dict ready for JSON. `parts` limits the run (ingest, naive, scale,
     llm, serve, help); the scale and serve parts need the ingest part's library."""
     parts = parts or {"ingest", "naive", "scale", "llm", "serve", "help"}
@@ -230,6 +230,11 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
     server_from = max(scales) if quick else SERVER_FROM
     work_dir.mkdir(parents=True, exist_ok=True)
     model_cache = model_cache or work_dir / "models"
+
+    def save() -> None:
+        if partial_json:
+            partial_json.write_text(json.dumps(results, indent=2))
+
     results: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "quick": quick, "corpus": str(corpus),
         "cpus": os.cpu_count(), "load_avg_start": _load(), "bars": BARS, "parts": {}}
@@ -238,13 +243,15 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
         log(f"ingest: ListLens and raw encode of {corpus} (load {_load()})")
         shutil.rmtree(ingest_dir, ignore_errors=True)
         got = run_worker("ingest", {"data_dir": str(ingest_dir), "collection": collection,
-                                    "paths": [str(corpus)]})
+                                    "paths": [str(corpus)], "raw_sample": None if quick else 6000})
         got["load_avg"] = _load()
         if "nodes_per_s" in got and got.get("raw_encode_nodes_per_s"):
             got["ratio_to_raw_encode"] = got["nodes_per_s"] / got["raw_encode_nodes_per_s"]
         results["parts"]["ingest"] = got
+        save()
     if "scale" in parts:
-        rows = []
+        rows: list[dict] = []
+        results["parts"]["scale"] = rows
         for n in sorted(scales):
             log(f"scale {_label(n)}: build and query (load {_load()})")
             args = {"source_dir": str(ingest_dir), "source_collection": collection,
@@ -267,7 +274,7 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
             got["label"] = _label(n)
             got["load_avg"] = _load()
             rows.append(got)
-        results["parts"]["scale"] = rows
+            save()
     if "llm" in parts:
         log(f"local LLM (load {_load()})")
         models = ["qwen2.5-0.5b"] if quick else ["qwen2.5-1.5b", "qwen2.5-0.5b"]
@@ -275,15 +282,18 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
                                  "prompt": LLM_PROMPT, "max_tokens": 16 if quick else 64})
         got["load_avg"] = _load()
         results["parts"]["llm"] = got
+        save()
     if "serve" in parts:
         log(f"serve cold start (load {_load()})")
         got = serve_cold_start(ingest_dir, collection, questions[1])
         got["load_avg"] = _load()
         results["parts"]["serve"] = got
+        save()
     if "help" in parts:
         got = help_time(3 if quick else 5)
         got["load_avg"] = _load()
         results["parts"]["help"] = got
+        save()
     if "naive" in parts:
         log(f"naive llama-index ingest of {corpus} (load {_load()})")
         naive_dir = work_dir / "naive"
@@ -295,6 +305,7 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
         if got.get("seconds") and ours.get("seconds"):
             got["listlens_speedup"] = got["seconds"] / ours["seconds"]
         results["parts"]["naive"] = got
+        save()
     results["load_avg_end"] = _load()
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     return results
@@ -392,7 +403,7 @@ def main(json_path: Path | None, scales: list[int] | None, quick: bool, work_dir
     work_dir = work_dir or Path(tempfile.gettempdir()) / ("listlens-bench-quick" if quick else "listlens-bench")
     log = lambda s: print(f"[bench {time.strftime('%H:%M:%S')}] {s}", file=sys.stderr, flush=True)  # noqa: E731
     results = run_bench(work_dir, scales=scales, quick=quick, model_cache=model_cache,
-                        build_budget_s=build_budget_s, parts=parts, log=log)
+                        build_budget_s=build_budget_s, parts=parts, log=log, partial_json=json_path)
     print(format_table(results))
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
