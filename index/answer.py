@@ -38,8 +38,8 @@ _WANTS = [
     ("date", re.compile(r"\b(when|what date|which date|on what date|effective date|listing date|what day)\b", re.I), _DATE),
     ("number", re.compile(r"\b(how many|what share|what percentage|what proportion|how much|what portion)\b", re.I), _NUMBER),
 ]
-_REASON_Q = re.compile(r"\b(why|what reason|on what basis|what (activity|conduct|grounds?)|what led|led \w+ to|"
-                       r"for what|justification|rationale)\b", re.I)
+_REASON_Q = re.compile(r"\b(why|reasons?|on what basis|basis for|conduct|activity|activities|grounds|"
+                       r"what led|led \w+ to|for what|justification|rationale)\b", re.I)
 # Words that introduce a reason in this field's prose ("for engaging in", "contrary to", ...).
 _REASON_S = re.compile(r"\b(because|due to|contrary to|on the basis|based on|reasonable cause|"
                        r"showed|found that|evidence|involved in|in support of|supports?|supporting|"
