@@ -28,13 +28,15 @@ _DATE = re.compile(r"\b(19|20)\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                      r"twelve|dozen|hundred|thousand|million|billion)\b", re.I)
 _MONEY = re.compile(r"\$\s?\d|\b\d[\d,.]*\s*(million|billion|thousand)?\s*(dollars|USD)\b", re.I)
-_DOCNUM = re.compile(r"\b\d{4}-\d{4,5}\b|\b\d+ FR \d+|\bRIN\b|\bDocket\b", re.I)
+_DOCNUM = re.compile(r"\b(19|20)\d{2}-\d{4,5}\b|\bRIN\b|\bDocket\b", re.I)
+_FR_CITE = re.compile(r"\b\d{1,3} FR \d{2,6}\b")
 
 # What a question asks for, and what a sentence must hold to answer it.
 _WANTS = [
     ("money", re.compile(r"\b(penalt|fine[ds]?\b|dollars|\$|how much money|value of)", re.I), _MONEY),
-    ("document", re.compile(r"\b(what|which)\b[^?]*\b(document number|federal register (document|citation|notice)|"
-                            r"FR citation|citation|RIN\b|docket)", re.I), _DOCNUM),
+    ("document", re.compile(r"\b(what|which)\b[^?]*\b(document number|federal register (document|notice)|"
+                            r"FR Doc|RIN\b|docket)", re.I), _DOCNUM),
+    ("citation", re.compile(r"\b(what|which)\b[^?]*\b(citation|FR page)", re.I), _FR_CITE),
     ("date", re.compile(r"\b(when|what date|which date|on what date|effective date|listing date|what day)\b", re.I), _DATE),
     ("number", re.compile(r"\b(how many|what share|what percentage|what proportion|how much|what portion)\b", re.I), _NUMBER),
 ]

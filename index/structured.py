@@ -117,7 +117,7 @@ _FACTS = [
     (re.compile(r"\bsign(ed|er|ature)\b", re.I), "signer", "was signed by {}"),
     (re.compile(r"\bRIN\b"), "rin", "carries RIN {}"),
     (re.compile(r"\bdocket\b", re.I), "docket", "carries Docket No. {}"),
-    (re.compile(r"\beffective\b|\btake[sn]? effect\b", re.I), "effective", "took effect on {}"),
+    (re.compile(r"\beffective\b|\btake[sn]? effect\b", re.I), "effective", "is effective as of {}"),
     (re.compile(r"\bpublish(ed)?\b|\bpublication\b", re.I), "published", "was published on {}"),
 ]
 
