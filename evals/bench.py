@@ -247,6 +247,8 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
         got["load_avg"] = _load()
         if "nodes_per_s" in got and got.get("raw_encode_nodes_per_s"):
             got["ratio_to_raw_encode"] = got["nodes_per_s"] / got["raw_encode_nodes_per_s"]
+        if got.get("cpu_ms_per_node"):
+            got["cpu_ratio_to_raw_encode"] = got["raw_cpu_ms_per_node"] / got["cpu_ms_per_node"]
         results["parts"]["ingest"] = got
         save()
     if "scale" in parts:
@@ -335,6 +337,10 @@ def format_table(results: dict) -> str:
                      f"raw encode of the same texts {_f(ing['raw_encode_nodes_per_s'], '{:.1f}')} nodes/s",
                      f"{_f(ratio, '{:.2f}')} × (bar ≥ {BARS['ingest_ratio']}) "
                      f"{_verdict(ratio >= BARS['ingest_ratio'] if ratio else None)}"))
+        if ing.get("cpu_ratio_to_raw_encode"):
+            rows.append(("ingest, CPU time per node", f"{_f(ing['cpu_ms_per_node'], '{:.1f}')} ms",
+                         f"raw encode {_f(ing['raw_cpu_ms_per_node'], '{:.1f}')} ms",
+                         f"{_f(ing['cpu_ratio_to_raw_encode'], '{:.2f}')} × (load-independent)"))
         rows.append(("ingest peak memory (RSS)", f"{_f(ing.get('child_peak_rss_mb'))} MB",
                      f"model loaded: {_f(ing.get('peak_rss_mb_before_ingest'))} MB", ""))
     elif ing:

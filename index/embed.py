@@ -21,11 +21,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+CACHE_CALL_MAX = 256  # encode calls up to this many texts use the cache
+CACHE_SIZE = 20_000  # vectors kept (~30 MB)
 
 
 class Embedder(BaseEmbedding):
     _model: Any = PrivateAttr()
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _cache: dict = PrivateAttr(default_factory=dict)  # text → vector, oldest first
 
     def __init__(self, model: Any, batch_size: int = 64) -> None:
         super().__init__(model_name=MODEL_NAME, embed_batch_size=batch_size)
@@ -36,13 +39,33 @@ class Embedder(BaseEmbedding):
         return "ListLensMiniLM"
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text."""
+        """Unit-length float32 vectors, one row per text.
+
+        Small calls (a question, its evidence sentences) go through a bounded cache: a
+        question is encoded for retrieval and again beside its evidence, and the same
+        passages come back for related questions. Bulk encodes (ingest) bypass it."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        with self._lock:  # torch on 2 cores: concurrent encodes only thrash
-            return self._model.encode(texts, batch_size=self.embed_batch_size,
-                                      normalize_embeddings=True, convert_to_numpy=True,
-                                      show_progress_bar=False).astype(np.float32)
+        if len(texts) > CACHE_CALL_MAX:
+            with self._lock:  # torch on 2 cores: concurrent encodes only thrash
+                return self._raw(texts)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                for text, vec in zip(missing, self._raw(missing)):
+                    self._cache[text] = vec
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+            return np.stack([self._cache[t] for t in texts])
+
+    def _raw(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(texts, batch_size=self.embed_batch_size,
+                                  normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False).astype(np.float32)
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     @property
     def dimensions(self) -> int:
