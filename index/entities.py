@@ -49,6 +49,19 @@ class EntityTable:
     def __post_init__(self) -> None:
         self.vocabulary = {t for key in self.entities for t in key.split()}
         self.max_len = max((len(k.split()) for k in self.entities), default=0)
+        # Lookups must not scan the whole table: index words by their first two letters (for
+        # spelling correction) and long names by their first three words (for partial names).
+        self._by_start: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self._by_start.setdefault(word[:2], []).append(word)
+        self._by_prefix: dict[str, list[Entity]] = {}
+        for key, entity in self.entities.items():
+            words = key.split()
+            if len(words) > 3:
+                bucket = self._by_prefix.setdefault(" ".join(words[:3]), [])
+                if entity not in bucket:
+                    bucket.append(entity)
+        self._seen: dict[tuple[str, int], list[tuple[Entity, str]]] = {}
 
     def __len__(self) -> int:
         return len({id(e) for e in self.entities.values()})
@@ -60,7 +73,7 @@ class EntityTable:
             if t in self.vocabulary or len(t) < 5 or t.isdigit():
                 out.append(t)
             else:
-                close = difflib.get_close_matches(t, self.vocabulary, n=1, cutoff=0.85)
+                close = difflib.get_close_matches(t, self._by_start.get(t[:2], []), n=1, cutoff=0.85)
                 out.append(close[0] if close else t)
         return out
 
@@ -71,6 +84,14 @@ class EntityTable:
 
     def mentions(self, text: str, limit: int = 5) -> list[tuple[Entity, str]]:
         """Like `find_in`, with the normalised words of `text` that named each entity."""
+        if (text, limit) in self._seen:  # one question is looked up by retrieval and answering
+            return self._seen[(text, limit)]
+        if len(self._seen) > 256:
+            self._seen.clear()
+        self._seen[(text, limit)] = found = self._mentions(text, limit)
+        return found
+
+    def _mentions(self, text: str, limit: int) -> list[tuple[Entity, str]]:
         tokens = self._correct(normalize(text).split())
         found: list[Entity] = []
         grams: list[str] = []
@@ -98,9 +119,8 @@ class EntityTable:
         for i in range(len(tokens) - 2):
             if i in used:
                 continue
-            prefix = " ".join(tokens[i:i + 3]) + " "
-            for key, entity in self.entities.items():
-                if key.startswith(prefix) and entity not in found and entity not in out:
+            for entity in self._by_prefix.get(" ".join(tokens[i:i + 3]), []):
+                if entity not in found and entity not in out:
                     out.append(entity)
                     if len(out) >= limit:
                         return out
