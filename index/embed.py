@@ -89,15 +89,16 @@ class Embedder(BaseEmbedding):
 
 
 def encode_threads() -> int:
-    """Torch threads for encoding: one per core that other processes leave idle (at least one,
-    at most four). On 2 cores already busy with other jobs, 2 threads encoded at half the rate
-    of 1 (measured: 28 vs 56 nodes/s): torch's threads wait on each other at every layer."""
+    """Torch threads for encoding: every core (up to four), or one when other processes
+    already keep all cores busy. On 2 oversubscribed cores, 2 threads encoded at half the rate
+    of 1 (measured: 28 vs 56 nodes/s): torch's threads wait on each other at every layer. A
+    partly busy machine (the load average still counting a finished pip install) keeps all."""
     cpus = os.cpu_count() or 1
     try:
         busy = os.getloadavg()[0]
     except OSError:  # no load average on this platform
         busy = 0.0
-    return max(1, min(4, cpus, int(cpus - busy + 0.5)))
+    return 1 if busy >= cpus else min(4, cpus)
 
 
 @lru_cache(maxsize=1)

@@ -88,8 +88,14 @@ def _named_entities(sections: list[Section], limit: int = 60) -> str:
     return " | ".join(names[:limit])
 
 
+RECORD_EMBED_CHARS = 400
+
+
 def embedding_text(node: TextNode) -> str:
-    """What the embedding model sees: records stand alone, prose gets its document title."""
+    """What the embedding model sees: prose gets its document title; a record or table entry
+    is embedded by what identifies it (name, aliases, country, list, citation), not its street
+    addresses — encoding is most of the cost of ingesting 30,000 records, and keyword search
+    still reads the whole record."""
     if node.metadata.get("kind") in ("record", "table_entry"):
-        return node.text
+        return node.text.split("; address:")[0][:RECORD_EMBED_CHARS]
     return f"{node.metadata.get('title', '')}\n{node.text}"
