@@ -25,6 +25,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 120) -> None:
+    """Return once something listens on 127.0.0.1:`port`; fail early if `proc` exits first."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"process exited with {proc.returncode} before listening")
+            time.sleep(0.3)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout:.0f} s")
+
+
 def make_config(data_dir: Path, **kwargs):
     from index.config import IndexConfig
 
@@ -62,18 +76,11 @@ def chroma_server(tmp_path_factory):
                              "--port", str(port)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("chroma run exited at start")
-            time.sleep(0.3)
-    else:
+    try:
+        wait_port(port, proc, timeout=60)
+    except (RuntimeError, TimeoutError) as exc:
         proc.kill()
-        pytest.fail("chroma run did not start listening within 60 s")
+        pytest.fail(f"chroma run did not start: {exc}")
     yield url
     proc.terminate()
     try:

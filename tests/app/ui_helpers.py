@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, wait_port
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -26,22 +24,13 @@ def served(library, **settings_kwargs):
     demo = build(library, settings)
     launch(demo, settings, prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{settings.port}/"
-    _wait_port(settings.port)
+    wait_port(settings.port, timeout=30)
     try:
         yield url
     finally:
         demo.close()
 
 
-def _wait_port(port: int, timeout: float = 30) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on {port}")
 
 
 @contextmanager

@@ -182,8 +182,8 @@ def test_evidence_recall_needs_the_gold_file_and_the_quote_in_the_top_k():
 
 
 def test_gold_paths_match_ingested_paths_by_their_trailing_folders():
-    assert same_file("shared/corpus/raw/news/x/a.md", "/work/shared/corpus/raw/news/x/a.md")
-    assert not same_file("shared/corpus/raw/news/x/a.md", "/work/shared/corpus/raw/news/y/a.md")
+    assert same_file("shared/corpus/raw/news/x/a.md", "/srv/data/shared/corpus/raw/news/x/a.md")
+    assert not same_file("shared/corpus/raw/news/x/a.md", "/srv/data/shared/corpus/raw/news/y/a.md")
 
 
 # --- aggregation ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -18,22 +17,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, wait_port
 
 FULL = os.environ.get("LISTLENS_RELIABILITY_FULL") == "1"
 
 
-def wait_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 120) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if proc is not None and proc.poll() is not None:
-                raise RuntimeError(f"process exited with {proc.returncode} before listening")
-            time.sleep(0.3)
-    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout:.0f} s")
 
 
 class ChromaProcess:
