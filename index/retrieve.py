@@ -62,6 +62,8 @@ class Retriever:
                 fused[node_id] = fused.get(node_id, 0.0) + weight / (RRF_K + rank + 1)
         ranked = sorted(fused, key=fused.get, reverse=True)
         passages: list[Passage] = []
+        per_doc: dict[str, int] = {}
+        cap = max(2, top_k // 2)  # one list file of 25,000 look-alike records must leave room
         # Fetch in pages: some candidates drop out (stale version, filtered out).
         for at in range(0, len(ranked), top_k * 2):
             ids, texts, metas = self.store.get_chunks(ranked[at:at + top_k * 2])
@@ -74,6 +76,9 @@ class Retriever:
                     continue
                 if (filters and not filters.accepts(meta)) or meta.get("kind") in skip_kinds:
                     continue
+                if per_doc.get(meta.get("doc_id"), 0) >= cap:
+                    continue
+                per_doc[meta.get("doc_id")] = per_doc.get(meta.get("doc_id"), 0) + 1
                 passages.append(Passage(node_id, text, fused[node_id], meta))
             if len(passages) >= top_k:
                 break
