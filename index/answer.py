@@ -18,7 +18,7 @@ import numpy as np
 
 from index.cite import Evidence
 from index.entities import normalize
-from ingest.dates import parse_date
+from ingest.dates import long_date, parse_date
 from index.text import content_words, sentence_spans, stem
 from index.types import Answer, AnswerSentence, Citation, Passage
 
@@ -248,13 +248,6 @@ def _with_stated_reason(chosen: list[Evidence], evidence: list[Evidence]) -> lis
     return chosen
 
 
-def _long_date(iso: str) -> str:
-    from datetime import date
-
-    d = date.fromisoformat(str(iso))
-    return f"{d:%B} {d.day}, {d.year}"
-
-
 def _near_duplicate(a: str, b: str) -> bool:
     wa, wb = set(content_words(a)), set(content_words(b))
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.8
@@ -294,11 +287,11 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
         if not _DATE.search(top.text) and _RELATIVE_DAY.search(top.text):
             # "today designated" means the release's own date, which its metadata records.
             sentences.insert(1, AnswerSentence(
-                f"The document saying so is dated {_long_date(published)}.", [1]))
+                f"The document saying so is dated {long_date(published)}.", [1]))
         elif _PUBLISHED_Q.search(question.text) and not any(
                 published in (parse_date(c.text) or "") for c in citations):
             sentences.insert(1, AnswerSentence(
                 f"{top.passage.metadata.get('title') or 'The document'} was published on "
-                f"{_long_date(published)}.", [1]))
+                f"{long_date(published)}.", [1]))
     text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     return Answer(question.text, text, False, citations, sentences, [], "extractive")

@@ -15,6 +15,7 @@ from index.cite import Evidence
 from index.entities import normalize
 from index.store import Store
 from index.types import Answer, AnswerSentence, Passage
+from ingest.dates import long_date
 
 FR_CITATION = re.compile(r"\b(\d{1,3})\s*FR\s*(\d{2,6})\b")
 FR_DOC = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.I)
@@ -162,7 +163,7 @@ def answer_from_document_facts(question: str, store: Store, versions: dict[str, 
         if key == "signer" and meta.get("signer_title"):
             value = f"{value}, {meta['signer_title']}"
         evidence.append(ev)
-        claims.append(phrase.format(_long(value) if is_date else value))
+        claims.append(phrase.format(long_date(value) if is_date else value))
     if not claims:
         return None
     citations = cite(evidence)
@@ -170,9 +171,3 @@ def answer_from_document_facts(question: str, store: Store, versions: dict[str, 
     text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     return Answer(question, text, False, citations, sentences, [], "records")
 
-
-def _long(iso: str) -> str:
-    from datetime import date
-
-    d = date.fromisoformat(iso)
-    return f"{d:%B} {d.day}, {d.year}"

@@ -52,3 +52,9 @@ def parse_date(text: str) -> str | None:
     """The first date written in `text`, as ISO, or None."""
     dates = find_dates(text)
     return dates[0][1] if dates else None
+
+
+def long_date(iso: str) -> str:
+    """An ISO date as prose writes it: "2021-11-04" → "November 4, 2021"."""
+    d = date.fromisoformat(str(iso))
+    return f"{d:%B} {d.day}, {d.year}"

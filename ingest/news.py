@@ -9,12 +9,11 @@ headers, tag blocks, image lines and page chrome are kept out of the canonical t
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from ingest.dates import parse_date
+from ingest.dates import long_date, parse_date
 from ingest.errors import IngestError
 from ingest.textbuild import TextBuilder, flat_meta
 from ingest.types import Meta, ParsedDocument
@@ -41,11 +40,6 @@ def _tidy(body: str) -> str:
              if not re.fullmatch(r"\s*!\[[^\]]*\]\([^)]*\)\s*|\s*Unknown\s*", line)]
     text = re.sub(r"(?<!!)\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)", r"\1", "\n".join(lines))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def _long_date(iso: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 # --- archive markdown ------------------------------------------------------------------------
@@ -172,7 +166,7 @@ def parse_fr_abstract(fields: dict[str, str], body: str, source: str) -> ParsedD
     title = fields.get("title", "")
     intro = f"Federal Register document {number[1] if number else item}: {title}"
     if published:
-        intro += f", published {_long_date(published)}"
+        intro += f", published {long_date(published)}"
     out.add(intro + ".")
     for block in re.split(r"^(?=## )", body, flags=re.M):
         heading = re.match(r"## (.+)", block)
