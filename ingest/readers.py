@@ -15,7 +15,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -165,77 +164,6 @@ def read_md(data: bytes, source: str) -> list[ParsedDocument]:
 
 # --- HTML ------------------------------------------------------------------------------------
 
-class _HTMLText(HTMLParser):
-    """Visible text of a page, block elements on their own lines, page chrome dropped."""
-
-    SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "svg",
-            "button", "iframe", "template"}
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-             "article", "table", "blockquote", "pre", "dd", "dt", "td", "th", "ul", "ol"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-        self.title = ""
-        self.h1 = ""
-        self.meta: dict[str, str] = {}
-        self._in: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {k: v or "" for k, v in attrs}
-        if tag == "meta":
-            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
-            if key and attrs.get("content"):
-                self.meta[key.lower()] = attrs["content"]
-        elif tag == "time" and attrs.get("datetime"):
-            self.meta.setdefault("time", attrs["datetime"])
-        if tag in self.SKIP:
-            self.skip_depth += 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-        self._in.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP and self.skip_depth:
-            self.skip_depth -= 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-        if self._in and self._in[-1] == tag:
-            self._in.pop()
-
-    def handle_data(self, data):
-        current = self._in[-1] if self._in else ""
-        if current == "title":
-            self.title += data
-            return
-        if self.skip_depth:
-            return
-        if current == "h1":
-            self.h1 += data
-        self.parts.append(data)
-
-    def text(self) -> str:
-        raw = "".join(self.parts)
-        lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.split("\n"))
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def html_to_text(html: str) -> tuple[str, Meta]:
-    parser = _HTMLText()
-    parser.feed(html)
-    parser.close()
-    meta: Meta = {"title": (parser.meta.get("og:title") or parser.h1 or parser.title).strip()}
-    for key in ("article:published_time", "datepublished", "date", "dc.date", "time"):
-        if key in parser.meta and (published := parse_date(parser.meta[key])):
-            meta["published"] = published
-            break
-    for key in ("og:site_name", "author"):
-        if key in parser.meta:
-            meta["publisher" if key == "og:site_name" else "author"] = parser.meta[key]
-    return parser.text(), meta
-
-
 def read_html(data: bytes, source: str) -> list[ParsedDocument]:
     html = decode_text(data, source)
     if federal_register.looks_like_fr_text(html):
@@ -243,7 +171,7 @@ def read_html(data: bytes, source: str) -> list[ParsedDocument]:
         return [federal_register.parse_text(text, source, meta)]
     if news.looks_like_article_html(html):
         return [news.parse_html(html, source)]
-    text, meta = html_to_text(html)
+    text, meta = news.html_article(html)  # the same chrome-stripping parser, any page
     meta["doc_type"] = "html"
     if "published" not in meta and (published := parse_date(text[:600])):
         meta["published"] = published
