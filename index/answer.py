@@ -56,13 +56,37 @@ _INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previo
                         r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
                         r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
 _ANAPHORA = re.compile(r"(These|Those|They|This|It|Such|Both|The (two|three|four) (companies|entities|firms))\b")
+_PLURAL_ASK = re.compile(r"\b(companies|entities|firms|organi[sz]ations|individuals|persons|people|"
+                         r"officials|institutes|institutions|exchanges|banks|subsidiaries|groups|vessels)\b", re.I)
+# "How much did X process specifically for Conti?" is not answered by a figure for "gangs like
+# Ryuk, Conti, Maze and others": that figure is a total over a list the name is only part of.
+_SPECIFIC_Q = re.compile(r"\b(specifically|alone|by itself|individually|in particular|exclusively|solely)\b", re.I)
+_ENUMERATION = re.compile(r"\b(?:like|including|includes|such as|among them|e\.g\.,?)\s+((?:[\w.’'-]+\s?){1,4}"
+                          r"(?:,\s*(?:[\w.’'-]+\s?){1,4}){1,}(?:,?\s*(?:and|or)\s+(?:[\w.’'-]+\s?){1,4})?)")
+_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")  # "End-User Review Committee (ERC)"
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _URL = re.compile(r"\(?https?://\S+|\bwww\.\S+|\b[\w.-]+\.(com|org|gov|net|media)/\S*")
 _RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
 _FR_DOC_NUMBER = re.compile(r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")
-_ALL_WANTS = [*_WANTS, ("reason", _REASON_Q, _REASON_S)]
+# "Which four companies ...", "Who was ...": the answer must name someone the question does not.
+_IDENTITY_Q = re.compile(r"^\s*(who\b|(which|what|name|list|identify)\s+(\S+\s+){0,4}?(compan|entit|firm|"
+                         r"organi[sz]ation|individual|person|people|official|institut|exchange|bank|"
+                         r"subsidiar|group|vessel|manufacturer|supplier))", re.I)
+_PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*[a-z0-9\w])(?:[\s\u00a0]+(?:(?:of|and|de|for|the)[\s\u00a0]+)?"
+                          r"[A-Z][\w&'’.-]*)*")
+_NOT_NAMES = frozenset("the a an this that these those it they he she its their in on at for and but as "
+                       "according us u s january february march april may june july august september "
+                       "october november december monday tuesday wednesday thursday friday".split())
+_ALL_WANTS = [*_WANTS, ("reason", _REASON_Q, _REASON_S), ("names", _IDENTITY_Q, _PROPER_NAME)]
 _MUST = {name: must for name, _, must in _ALL_WANTS}
 _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
+# "FR Doc. 2023-03929" or "86 FR 60760" in a question says which document it is about; it does
+# not ask for a document number or a citation.
+_REFERENCE = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?:No\.?\s*)?\d{4}-\d{4,6}\b|"
+                        r"\b\d{1,3} FR \d{2,6}\b", re.I)
+_QUOTED = re.compile(r"[‘'“\"]([A-Z][^'’”\"]{3,60})[’'”\"]")
+# Filing stamps and printing codes: lines of a Federal Register document that state nothing.
+_STAMP = re.compile(r"^\[?FR Doc\.? [\d-]+ Filed\b|^BILLING CODE\b", re.I)
 _REMOVAL_S = re.compile(r"\bremov|\bdelist", re.I)
 
 
@@ -73,22 +97,26 @@ class Question:
     wants: tuple[str, ...]  # what kinds of thing it asks for: date, number, reason, ...
     about_removal: bool
     focus: tuple[str, ...] = ()  # normalised names of the entities and documents it is about
+    phrases: tuple[str, ...] = ()  # quoted section names or terms ("the 'Allied Governments Note'")
 
     @classmethod
     def parse(cls, text: str, names: tuple[str, ...] = ()) -> "Question":
         """`names`: the normalised entity names the entity table found in the question."""
-        wants = tuple(name for name, ask, _ in _ALL_WANTS if ask.search(text))
+        asking = _REFERENCE.sub(" ", text)
+        wants = tuple(name for name, ask, _ in _ALL_WANTS if ask.search(asking))
         if "money" in wants:  # "how much ... in dollars" asks for money, not any number
             wants = tuple(w for w in wants if w != "number")
         documents = tuple(normalize(m) for m in _FR_DOC_NUMBER.findall(text))
+        # "What does the 'Allied Governments Note' ... clarify?": a named section or term.
+        quoted = tuple(normalize(m) for m in _QUOTED.findall(text))
         return cls(text, content_words(text), wants, bool(_REMOVAL_Q.search(text)),
-                   names + documents)
+                   names + documents, quoted)
 
 
 def _informative(sentence: str) -> bool:
     """A sentence worth quoting: some words beyond links and labels, and no injected orders."""
     words = content_words(_URL.sub(" ", sentence))
-    return len(words) >= 4 and not _INJECTION.search(sentence)
+    return len(words) >= 4 and not _INJECTION.search(sentence) and not _STAMP.match(sentence)
 
 
 def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Evidence]:
@@ -135,13 +163,13 @@ def sentence_stems(evidence: list[Evidence]) -> list[set[str]]:
     return stems
 
 
-def about_focus(question: Question, ev: Evidence) -> bool:
+def about_focus(question: Question, ev: Evidence, names: tuple[str, ...] | None = None) -> bool:
     """Does the sentence, its passage or its document name what the question is about?"""
     m = ev.passage.metadata
     context = normalize(" ".join(str(x) for x in (ev.passage.text, m.get("title", ""),
                                                   m.get("doc_entities", ""), m.get("fr_doc", ""),
                                                   m.get("entity", ""), m.get("aliases", ""))))
-    return any(f" {name} " in f" {context} " for name in question.focus)
+    return any(f" {name} " in f" {context} " for name in (question.focus if names is None else names))
 
 
 def holds_answer_type(question: Question, ev: Evidence) -> float:
@@ -149,13 +177,25 @@ def holds_answer_type(question: Question, ev: Evidence) -> float:
     the sentence holds; 1.0 when the question asks for nothing in particular."""
     if not question.wants:
         return 1.0
-    return sum(_holds(want, ev) for want in question.wants) / len(question.wants)
+    return sum(_holds(question, want, ev) for want in question.wants) / len(question.wants)
 
 
-def _holds(want: str, ev: Evidence) -> bool:
+def new_names(question: Question, ev: Evidence) -> set[str]:
+    """The proper names in the sentence that the question does not already name."""
+    asked = f" {normalize(question.text)} "
+    found = {normalize(m) for m in _PROPER_NAME.findall(ev.text.replace("**", ""))}
+    return {n for n in found if n and n not in _NOT_NAMES and f" {n} " not in asked}
+
+
+def _holds(question: Question, want: str, ev: Evidence) -> bool:
     kind = ev.passage.metadata.get("kind")
     if want in ("reason", "number") and kind in ("record", "table_entry"):
         return False  # a list record says who is listed, never why, and counts nothing
+    if want == "names":
+        if kind in ("record", "table_entry"):  # names someone new unless it is the one asked about
+            return not about_focus(question, ev)
+        # "Which four companies" wants several names; "Who was the CEO" one.
+        return len(new_names(question, ev)) >= (2 if _PLURAL_ASK.search(question.text) else 1)
     if want == "number":
         return bool(_NUMBER.search(_NOT_COUNTS.sub(" ", ev.text)))
     if want == "date" and _RELATIVE_DAY.search(ev.text) and ev.passage.metadata.get("published"):
@@ -192,6 +232,8 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
         score *= 0.6 + 0.4 * holds_answer_type(question, ev)
         if question.focus and not about_focus(question, ev):
             score *= 0.6  # about some other entity or rule than the one asked about
+        if question.phrases and not about_focus(question, ev, question.phrases):
+            score *= 0.8  # outside the section the question names
         score -= 0.01 * ranks[ev.passage.node_id]  # retrieval order breaks near-ties
         ev.score = score
 
@@ -230,22 +272,39 @@ def select(question: Question, evidence: list[Evidence], max_sentences: int = 3)
     return chosen
 
 
-def _with_stated_reason(chosen: list[Evidence], evidence: list[Evidence]) -> list[Evidence]:
+def _with_following(question: Question, chosen: list[Evidence], evidence: list[Evidence]) -> list[Evidence]:
     """Rules name the entities in one sentence and give the reason in the next ("These
-    additions are based on ..."), and news goes on with "They ...": add the sentence that
-    follows the best one in its passage when it explains what the best one only names, or
-    carries the same subject on."""
+    additions are based on ..."), and prose goes on about the same subject in the next
+    sentence ("They ...", "The ERC makes ..." after "The End-User Review Committee (ERC)"): add
+    the sentence that follows the best one in its passage when it explains what the best one
+    only names, or carries its subject on."""
     top = chosen[0]
     following = [e for e in evidence if e.passage.node_id == top.passage.node_id and e.start > top.start]
     if not following:
         return chosen
     nxt = min(following, key=lambda e: e.start)
-    explains = _REASON_S.search(nxt.text) and not _REASON_S.search(top.text)
-    # "Those governments then used the spyware to target ..." completes the reason before it.
-    continues = _ANAPHORA.match(nxt.text)
+    explains = ("reason" in question.wants and _REASON_S.search(nxt.text)
+                and not _REASON_S.search(top.text))
+    defined = {f"{m[1]} " for m in _ACRONYM.finditer(top.text)}
+    continues = _ANAPHORA.match(nxt.text) or any(
+        nxt.text.startswith(a) or nxt.text.startswith("The " + a) for a in defined)
     if (explains or continues) and nxt not in chosen:
         return [top, nxt, *chosen[1:]]
     return chosen
+
+
+def _only_combined(question: Question, top: Evidence) -> str | None:
+    """The name a question asks about specifically when the figure the best sentence gives
+    covers a list that name is only one item of; None otherwise."""
+    if not (_SPECIFIC_Q.search(question.text) and {"number", "money"} & set(question.wants)):
+        return None
+    names = {w for w in re.findall(r"\b[A-Z][\w-]+", question.text[1:]) if w.lower() not in _NOT_NAMES}
+    for m in _ENUMERATION.finditer(top.text):
+        items = re.findall(r"[\w-]+", m[1])
+        for name in names:
+            if name in items:
+                return name
+    return None
 
 
 def _near_duplicate(a: str, b: str) -> bool:
@@ -277,8 +336,11 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
         answer = refusal(question, evidence, "They record no removal; what they do record is cited below.")
         return answer
     chosen = select(question, evidence)
-    if "reason" in question.wants:
-        chosen = _with_stated_reason(chosen, evidence)
+    if (combined := _only_combined(question, chosen[0])) is not None:
+        return refusal(question, evidence, f"They give only a combined figure for {combined} "
+                                           "together with others.")
+    if "reason" in question.wants or not question.wants:
+        chosen = _with_following(question, chosen, evidence)
     citations = cite(chosen)
     sentences = [AnswerSentence(c.text, [c.n]) for c in citations]
     top = chosen[0]
