@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,11 +46,15 @@ _REASON_Q = re.compile(r"\b(why|reasons?|on what basis|basis for|conduct|activit
 _REASON_S = re.compile(r"\b(because|due to|contrary to|on the basis|based on|reasonable cause|"
                        r"showed|found that|evidence|involved in|in support of|supports?|supporting|"
                        r"role in|acting|trade in|traffick\w*|facilitat\w*|enabl\w*|accused|threaten\w*|"
-                       r"endanger\w*|divert\w*|for (its|their|the) \w+|for \w+ing|\w+ing (items|"
-                       r"technology|spyware|tools) for)\b", re.I)
+                       r"endanger\w*|divert\w*|procur\w*|acquir\w*|on behalf of|contribut\w*|assist\w*|"
+                       r"for (its|their|the) \w+|for \w+ing|\w+ing (items|technology|spyware|tools) for)\b", re.I)
+# The legal standard every addition cites; it says what kind of reason, not what was done.
+_STANDARD = re.compile(r"\b(contrary|counter) to (the )?(U\.S\.|United States|US|American)?\s?"
+                       r"(national security|foreign policy)", re.I)
 # Numbers that are not counts: citations, dates, section numbers, document numbers.
 _NOT_COUNTS = re.compile(r"\b\d+ FR \d+|\b\d{4}-\d{2,5}(-\d{2})?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|§+\s*[\d.()a-z]+|"
-                         r"\b(19|20)\d{2}\b|\bNo\. \d+")
+                         r"\b(19|20)\d{2}\b|\bNo\. \d+|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+                         r"[a-z]*\.? \d{1,2}\b")
 # Lines written to steer a language model, not to inform a reader: never evidence.
 _INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) "
                         r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
@@ -63,6 +67,9 @@ _PLURAL_ASK = re.compile(r"\b(companies|entities|firms|organi[sz]ations|individu
 _SPECIFIC_Q = re.compile(r"\b(specifically|alone|by itself|individually|in particular|exclusively|solely)\b", re.I)
 _ENUMERATION = re.compile(r"\b(?:like|including|includes|such as|among them|e\.g\.,?)\s+((?:[\w.’'-]+\s?){1,4}"
                           r"(?:,\s*(?:[\w.’'-]+\s?){1,4}){1,}(?:,?\s*(?:and|or)\s+(?:[\w.’'-]+\s?){1,4})?)")
+# "How many entities did the rule add, and how many of its entries were under Russia?"
+_NEXT_PART = re.compile(r",?\s+and\s+(?=(how|what|which|when|who|whom|where|why|under which|on what|in what|"
+                        r"does|did|is|are|was|were)\b)", re.I)
 _ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")  # "End-User Review Committee (ERC)"
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _URL = re.compile(r"\(?https?://\S+|\bwww\.\S+|\b[\w.-]+\.(com|org|gov|net|media)/\S*")
@@ -85,7 +92,8 @@ _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
 _REFERENCE = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?:No\.?\s*)?\d{4}-\d{4,6}\b|"
                         r"\b\d{1,3} FR \d{2,6}\b", re.I)
 _QUOTED = re.compile(r"[‘'“\"]([A-Z][^'’”\"]{3,60})[’'”\"]")
-# Filing stamps and printing codes: lines of a Federal Register document that state nothing.
+# Filing stamps and printing codes: lines of a Federal Register document that state nothing
+# beyond its document number.
 _STAMP = re.compile(r"^\[?FR Doc\.? [\d-]+ Filed\b|^BILLING CODE\b", re.I)
 _REMOVAL_S = re.compile(r"\bremov|\bdelist", re.I)
 
@@ -113,13 +121,15 @@ class Question:
                    names + documents, quoted)
 
 
-def _informative(sentence: str) -> bool:
-    """A sentence worth quoting: some words beyond links and labels, and no injected orders."""
+def _informative(sentence: str, stamps: bool = False) -> bool:
+    """A sentence worth quoting: some words beyond links and labels, no injected orders, and
+    no filing stamp unless `stamps` (the stamp is where a rule states its document number)."""
     words = content_words(_URL.sub(" ", sentence))
-    return len(words) >= 4 and not _INJECTION.search(sentence) and not _STAMP.match(sentence)
+    return (len(words) >= 4 and not _INJECTION.search(sentence)
+            and (stamps or not _STAMP.match(sentence)))
 
 
-def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Evidence]:
+def evidence_sentences(passages: list[Passage], limit: int = 160, stamps: bool = False) -> list[Evidence]:
     """The sentences of the passages with their spans in the source documents.
 
     Records and table entries stay whole: they are one statement about one entity.
@@ -130,7 +140,7 @@ def evidence_sentences(passages: list[Passage], limit: int = 160) -> list[Eviden
             out.append(Evidence(p, p.start, p.end, p.text))
             continue
         for s, e in sentence_spans(p.text):
-            if _informative(p.text[s:e]):
+            if _informative(p.text[s:e], stamps):
                 out.append(Evidence(p, p.start + s, p.start + e, p.text[s:e]))
         if len(out) >= limit:
             break
@@ -293,6 +303,41 @@ def _with_following(question: Question, chosen: list[Evidence], evidence: list[E
     return chosen
 
 
+def _with_conduct(chosen: list[Evidence], evidence: list[Evidence]) -> list[Evidence]:
+    """When the best reason is only the legal standard ("activities contrary to U.S. national
+    security"), add the best sentence that says what was done, if one comes close."""
+    top = chosen[0]
+    if not _STANDARD.search(top.text) or len(chosen) > 1 and not _STANDARD.search(chosen[1].text):
+        return chosen
+    conduct = [e for e in evidence if e not in chosen and e.score >= 0.5 * top.score
+               and _REASON_S.search(e.text) and not _STANDARD.search(e.text)]
+    if not conduct:
+        return chosen
+    return [top, max(conduct, key=lambda e: e.score), *chosen[1:]][:3]
+
+
+def question_parts(text: str) -> list[str]:
+    """A question that asks two things ("When was X added, and under which notice?") as its
+    parts; one part when it asks one thing."""
+    return [p.strip() for p in _NEXT_PART.split(text)[::2] if p and p.strip()]
+
+
+def _with_each_part(question: Question, chosen: list[Evidence], evidence: list[Evidence], embedder,
+                    min_score: float) -> list[Evidence]:
+    """Add, for each later part of a two-part question, the sentence that answers it best when
+    the sentences chosen for the whole question do not already. A part is about what the whole
+    question is about ("how many of its entries ...")."""
+    for part in question_parts(question.text)[1:]:
+        sub = replace(Question.parse(part), focus=question.focus, phrases=question.phrases)
+        copies = [replace(e) for e in evidence]
+        vecs = embedder.encode([part] + [e.text for e in copies])
+        score_evidence(sub, copies, vecs[0], vecs[1:])
+        i = max(range(len(copies)), key=lambda k: copies[k].score)
+        if copies[i].score >= min_score * 0.8 and evidence[i] not in chosen and len(chosen) < 4:
+            chosen = [*chosen, evidence[i]]
+    return chosen
+
+
 def _only_combined(question: Question, top: Evidence) -> str | None:
     """The name a question asks about specifically when the figure the best sentence gives
     covers a list that name is only one item of; None otherwise."""
@@ -314,7 +359,7 @@ def _near_duplicate(a: str, b: str) -> bool:
 
 def scored_evidence(question: Question, passages: list[Passage], embedder) -> list[Evidence]:
     """The shortlisted sentences of `passages`, each scored against the question."""
-    evidence = shortlist(question, evidence_sentences(passages))
+    evidence = shortlist(question, evidence_sentences(passages, stamps="document" in question.wants))
     if evidence:
         vecs = embedder.encode([question.text] + [e.text for e in evidence])
         score_evidence(question, evidence, vecs[0], vecs[1:])
@@ -336,6 +381,9 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
         answer = refusal(question, evidence, "They record no removal; what they do record is cited below.")
         return answer
     chosen = select(question, evidence)
+    if "reason" in question.wants:
+        chosen = _with_conduct(chosen, evidence)
+    chosen = _with_each_part(question, chosen, evidence, embedder, min_score)
     if (combined := _only_combined(question, chosen[0])) is not None:
         return refusal(question, evidence, f"They give only a combined figure for {combined} "
                                            "together with others.")

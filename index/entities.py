@@ -66,11 +66,14 @@ class EntityTable:
     def __len__(self) -> int:
         return len({id(e) for e in self.entities.values()})
 
-    def _correct(self, tokens: list[str]) -> list[str]:
-        """Replace tokens the table has never seen by a close spelling it has ("Candiro")."""
+    def _correct(self, tokens: list[str], text: str) -> list[str]:
+        """Replace tokens the table has never seen by a close spelling it has ("Candiro").
+        Only words written as names are corrected ("final" is an English word, not a misspelt
+        "Finval"), unless the whole text is in lower case."""
+        names = set(normalize(" ".join(re.findall(r"\b[A-Z]\w*", text))).split()) if text != text.lower() else None
         out = []
         for t in tokens:
-            if t in self.vocabulary or len(t) < 5 or t.isdigit():
+            if t in self.vocabulary or len(t) < 5 or t.isdigit() or (names is not None and t not in names):
                 out.append(t)
             else:
                 close = difflib.get_close_matches(t, self._by_start.get(t[:2], []), n=1, cutoff=0.85)
@@ -92,7 +95,7 @@ class EntityTable:
         return found
 
     def _mentions(self, text: str, limit: int) -> list[tuple[Entity, str]]:
-        tokens = self._correct(normalize(text).split())
+        tokens = self._correct(normalize(text).split(), text)
         found: list[Entity] = []
         grams: list[str] = []
         used: set[int] = set()

@@ -20,6 +20,7 @@ from index.text import sentence_spans
 from index.types import Answer, AnswerSentence, Citation, Passage
 
 MAX_EVIDENCE = 8
+UNSUPPORTED = "The model's answer was not supported by the passages."
 _BRACKETS = re.compile(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]")
 
 
@@ -48,7 +49,13 @@ def compose_with_llm(question_text: str, passages: list[Passage], embedder, gene
         answer = compose_extractive(question_text, passages, embedder, min_score, names)
         answer.notice = f"{exc} — showing the extractive answer instead."
         return answer
-    return check_reply(question, reply, chosen, embedder, generator.name)
+    answer = check_reply(question, reply, chosen, embedder, generator.name)
+    if answer.refused and answer.notice == UNSUPPORTED:
+        # Nothing the model wrote could be checked against the passages; quoting them can.
+        quoted = compose_extractive(question_text, passages, embedder, min_score, names)
+        quoted.notice = UNSUPPORTED + " Showing the extractive answer instead."
+        return quoted
+    return answer
 
 
 def check_reply(question: Question, reply: str, evidence, embedder, backend: str) -> Answer:
@@ -84,8 +91,9 @@ def check_reply(question: Question, reply: str, evidence, embedder, backend: str
             numbers.append(by_evidence[j])
         sentences.append(AnswerSentence(claim, numbers))
     if not sentences:
-        answer = refusal(question, evidence, "The model's answer was not supported by the passages.")
+        answer = refusal(question, evidence, UNSUPPORTED)
         answer.backend = backend
+        answer.notice = UNSUPPORTED
         return answer
     text = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
     dropped = len(claims) - len(sentences)

@@ -210,8 +210,12 @@ class Library:
         question = clean_question(question)
         backend = backend or self.config.backend
         retriever = self.retriever()
-        skip = ("record", "table_entry") if "reason" in Question.parse(question).wants else ()
-        passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip)
+        wants = Question.parse(question).wants
+        skip = ("record", "table_entry") if "reason" in wants else ()
+        # News names a rule's document number only in its link to the Federal Register.
+        linked = "federalregister.gov/" if "document" in wants else None
+        passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip,
+                                      containing=linked)
         names = _named(retriever.entities, question)
         counted = (answer_from_records(question, self.store, retriever.versions, names)
                    or answer_from_document_facts(question, self.store, retriever.versions))

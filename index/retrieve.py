@@ -8,6 +8,7 @@ Only chunks of a document's complete version (per the catalog) are ever returned
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from llama_index.core.schema import QueryBundle
@@ -16,9 +17,11 @@ from index.store import Store
 from index.types import Filters, Passage
 
 RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top rank
-# Dense, keyword, named entity. A chunk about the very entity the question names outranks
-# chunks that merely share its wording ("Entity List" is in every rule's title).
-WEIGHTS = (1.0, 1.0, 2.0)
+# Dense, keyword, named entity, named document. A chunk about the very entity or rule the
+# question names outranks chunks that merely share its wording ("Entity List" is in every
+# rule's title).
+WEIGHTS = (1.0, 1.0, 2.0, 2.0, 1.0)
+FR_DOC_NUMBER = re.compile(r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")
 
 
 @dataclass
@@ -30,10 +33,18 @@ class Retriever:
     entities: object | None = None  # EntityTable
     candidates: int = 40
 
-    def dense(self, question: str, filters: Filters) -> list[str]:
-        got = self.store.query(self.embedder.get_query_embedding(question), self.candidates,
-                               filters.where())
+    def dense(self, embedding: list[float], filters: Filters) -> list[str]:
+        got = self.store.query(embedding, self.candidates, filters.where())
         return got["ids"][0]
+
+    def in_named_documents(self, question: str, embedding: list[float], per_doc: int = 8) -> list[str]:
+        """The chunks of the Federal Register documents the question names by number ("FR Doc.
+        2024-03969"), best match first: the question is about that rule, however its words
+        compare with the thousands of list records around it."""
+        ids: list[str] = []
+        for number in dict.fromkeys(FR_DOC_NUMBER.findall(question)):
+            ids += self.store.query(embedding, per_doc, {"fr_doc": number})["ids"][0]
+        return ids
 
     def lexical(self, question: str) -> list[str]:
         if self.keyword is None:
@@ -49,13 +60,18 @@ class Retriever:
         return [ids[i] for i in range(per_entity) for ids in lists if i < len(ids)]
 
     def retrieve(self, question: str, top_k: int, filters: Filters | None = None,
-                 boost_ids: list[str] | None = None,
-                 skip_kinds: tuple[str, ...] = ()) -> list[Passage]:
+                 boost_ids: list[str] | None = None, skip_kinds: tuple[str, ...] = (),
+                 containing: str | None = None) -> list[Passage]:
         """The `top_k` best complete chunks; `skip_kinds` leaves out chunk kinds that cannot
-        answer this question (list records never say why an entity was listed)."""
+        answer this question (list records never say why an entity was listed); `containing`
+        adds the chunks nearest the question among those holding that text (a link to a
+        Federal Register document, for a question asking for a document number)."""
         filters = filters or Filters()
-        rankings = [self.dense(question, filters), self.lexical(question),
-                    boost_ids if boost_ids is not None else self.named(question)]
+        embedding = self.embedder.get_query_embedding(question)
+        rankings = [self.dense(embedding, filters), self.lexical(question),
+                    boost_ids if boost_ids is not None else self.named(question),
+                    self.in_named_documents(question, embedding),
+                    self.store.query(embedding, 8, filters.where(), containing)["ids"][0] if containing else []]
         fused: dict[str, float] = {}
         for ranking, weight in zip(rankings, WEIGHTS):
             for rank, node_id in enumerate(ranking):

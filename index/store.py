@@ -169,9 +169,13 @@ class Store:
                          where_document={"$contains": text}, include=["documents", "metadatas"])
         return got["ids"], got["documents"], got["metadatas"]
 
-    def query(self, embedding: list[float], n: int, where: dict | None = None) -> dict:
+    def query(self, embedding: list[float], n: int, where: dict | None = None,
+              containing: str | None = None) -> dict:
+        """The `n` chunks nearest `embedding`; `containing`: only chunks whose text holds it."""
         return self._call(self.chunks.query, query_embeddings=[embedding], n_results=n,
-                          where=where or None, include=["documents", "metadatas", "distances"])
+                          where=where or None,
+                          where_document={"$contains": containing} if containing else None,
+                          include=["documents", "metadatas", "distances"])
 
     def _call(self, fn, *args, **kwargs):
         """Run a Chroma call, turning connection and disk failures into one clear error."""

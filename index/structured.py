@@ -24,6 +24,7 @@ _WHICH = re.compile(r"\b(which|what|list|name)\s+(\w+\s+){0,2}(entities|companie
                     r"parties|persons|individuals|entries)\b", re.I)
 _SEVERAL_PLACES = re.compile(r"\bmore than one (destination|country)|\bseveral (destinations|countries)|"
                              r"\bmultiple (destinations|countries)", re.I)
+_EXCLUDING = re.compile(r"\b(not counting|excluding|other than|apart from|except|besides)\b", re.I)
 _ADDED = re.compile(r"\badd(ed|s|ing)?\b|\baddition", re.I)
 MAX_CITED = 40
 
@@ -75,6 +76,8 @@ def answer_from_records(question: str, store: Store, versions: dict[str, str],
         return None
     if names:  # "How many institutes of the Academy of Military Medical Sciences ..."
         rows = [r for r in rows if any(n in normalize(str(r[2].get("entity", ""))) for n in names)] or rows
+        if _EXCLUDING.search(question):  # "... (not counting AMMS itself)": the parent is not one
+            rows = [r for r in rows if normalize(str(r[2].get("entity", ""))) not in names] or rows
     countries = {c for _, _, m in rows for c in str(m.get("country", "")).split(" | ") if c}
     named = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", question, re.I)]
     if named:

@@ -32,13 +32,23 @@ def _doc_type(publisher: str, url: str, opening: str = "") -> str:
     return "press_release" if official else "news"
 
 
+# A link to a Federal Register document is often the only place an article gives the rule's
+# document number ("public-inspection.federalregister.gov/2021-24123.pdf"): such links stay.
+FR_DOC_LINK = re.compile(r"https?://(?:[\w-]+\.)*(?:federalregister\.gov|govinfo\.gov)/\S*?"
+                         r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")
+
+
+def _link(m: re.Match) -> str:
+    return f"{m[1]} ({m[2]})" if FR_DOC_LINK.match(m[2]) else m[1]
+
+
 def _tidy(body: str) -> str:
     """Drop image-only lines and the archive's "Unknown" placeholder, keep only the words of
-    Markdown links (a URL inside a sentence is noise to a reader and to retrieval); collapse
-    blank runs."""
+    Markdown links (a URL inside a sentence is noise to a reader and to retrieval) except links
+    to Federal Register documents; collapse blank runs."""
     lines = [line for line in body.split("\n")
              if not re.fullmatch(r"\s*!\[[^\]]*\]\([^)]*\)\s*|\s*Unknown\s*", line)]
-    text = re.sub(r"(?<!!)\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)", r"\1", "\n".join(lines))
+    text = re.sub(r"(?<!!)\[([^\]\n]+)\]\(((?:https?://|/)[^)\s]*)\)", _link, "\n".join(lines))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -205,6 +215,7 @@ class _Article(HTMLParser):
         self.title = ""
         self.h1 = ""
         self.in_title = self.in_h1 = False
+        self.fr_link = ""  # href of the open <a> when it links a Federal Register document
 
     def _emit(self, text: str) -> None:
         for zone in ("article", "main"):
@@ -222,6 +233,8 @@ class _Article(HTMLParser):
             self.meta.setdefault("time", attrs["datetime"])
         if tag == "link" and attrs.get("rel") == "canonical" and attrs.get("href"):
             self.meta.setdefault("canonical", attrs["href"])
+        if tag == "a" and FR_DOC_LINK.match(attrs.get("href", "")):
+            self.fr_link = attrs["href"]
         if tag in _VOID:
             if tag == "br" and not self.skip:
                 self._emit("\n")
@@ -244,6 +257,9 @@ class _Article(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _VOID or not self.open_count[tag]:
             return
+        if tag == "a" and self.fr_link and not self.skip:
+            self._emit(f" ({self.fr_link})")
+        self.fr_link = ""
         while self.stack:  # close unclosed children too (HTML in the wild)
             open_tag, skipped = self.stack.pop()
             self.open_count[open_tag] -= 1

@@ -151,3 +151,20 @@ def garbage_server():
     server = FakeServer(reply=reply)
     yield server.url
     server.close()
+
+
+@pytest.fixture
+def unfounded_server():
+    """An OpenAI-compatible reply that is well formed and says something no passage supports."""
+    import json
+
+    body = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                       "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                           "role": "assistant",
+                           "content": "The moon is made of green cheese according to Treasury."}}],
+                       "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}).encode()
+    reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    server = FakeServer(reply=reply)
+    yield server.url
+    server.close()

@@ -9,7 +9,9 @@ import pytest
 
 from tests.conftest import make_config
 from tests.index.llm_fixtures import (  # noqa: F401  (fixtures are used by name)
-    closed_port_url, llama_server_url, model_cache, silent_server, small_model_path)
+    closed_port_url, llama_server_url, model_cache, silent_server, small_model_path, unfounded_server)
+
+from index.generate import UNSUPPORTED
 
 QUESTION = "Under which executive order was SUEX designated?"
 
@@ -35,7 +37,8 @@ def test_local_model_answer_is_checked_and_cited(sample_library, small_model_pat
     library = _library_over_sample(sample_library, backend="local", llm_model=str(small_model_path))
     streamed: list[str] = []
     answer = library.ask(QUESTION, on_token=streamed.append)
-    assert answer.backend.startswith("local:")
+    # A tiny model's reply may not survive the check; then the quoted answer stands in.
+    assert answer.backend.startswith("local:") or UNSUPPORTED in answer.notice
     assert streamed, "tokens are streamed as the model writes them"
     _assert_checked(answer)
     if not answer.refused:
@@ -46,8 +49,8 @@ def test_openai_compatible_server_answer_is_checked_and_cited(sample_library, ll
     library = _library_over_sample(sample_library, backend="openai", openai_base_url=llama_server_url,
                                    openai_model="qwen")
     answer = library.ask(QUESTION)
-    assert answer.backend == "openai:qwen"
-    assert answer.notice == "" or "unsupported" in answer.notice
+    assert answer.backend == "openai:qwen" or UNSUPPORTED in answer.notice
+    assert answer.notice == "" or "unsupported" in answer.notice or UNSUPPORTED in answer.notice
     _assert_checked(answer)
 
 
@@ -70,3 +73,13 @@ def test_a_silent_llm_server_times_out_into_the_extractive_answer(sample_library
 def test_openai_backend_without_a_url_says_what_is_missing(sample_library):
     answer = _library_over_sample(sample_library, backend="openai").ask(QUESTION)
     assert "server URL" in answer.notice and not answer.refused
+
+
+def test_a_reply_no_passage_supports_gives_way_to_the_quoted_answer(sample_library, unfounded_server):
+    library = _library_over_sample(sample_library, backend="openai", openai_base_url=unfounded_server,
+                                   openai_model="m")
+    answer = library.ask(QUESTION)
+    assert "cheese" not in answer.text
+    assert answer.backend == "extractive" and "13694" in answer.text
+    assert answer.notice.startswith(UNSUPPORTED)
+    _assert_checked(answer)

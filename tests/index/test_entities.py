@@ -18,6 +18,7 @@ TABLE = table(
     ("Hefei National Laboratory for Physical Sciences at Microscale", []),
     ("NSO Group", []),
     ("Candiru", ["Saito Tech Ltd."]),
+    ("Finval", []),
 )
 
 
@@ -34,6 +35,12 @@ def test_names_and_aliases_are_found_in_a_question():
 
 def test_a_slightly_misspelt_name_is_found():
     assert [e.name for e in TABLE.find_in("Why was Candiro added?")] == ["Candiru"]
+
+
+def test_an_english_word_is_not_corrected_into_a_name():
+    # "final" is one letter from the entity "Finval"; only words written as names are corrected
+    assert [e.name for e in TABLE.find_in("Which final rule added NSO Group?")] == ["NSO Group"]
+    assert [e.name for e in TABLE.find_in("why was candiro added?")] == ["Candiru"]  # all lower case
 
 
 def test_the_first_words_of_a_long_name_find_it():
