@@ -324,10 +324,11 @@ def question_parts(text: str) -> list[str]:
 
 def _with_each_part(question: Question, chosen: list[Evidence], evidence: list[Evidence], embedder,
                     min_score: float) -> list[Evidence]:
-    """Add, for each later part of a two-part question, the sentence that answers it best when
+    """Add, for each part of a two-part question, the sentence that answers that part best when
     the sentences chosen for the whole question do not already. A part is about what the whole
     question is about ("how many of its entries ...")."""
-    for part in question_parts(question.text)[1:]:
+    parts = question_parts(question.text)
+    for part in parts if len(parts) > 1 else []:
         sub = replace(Question.parse(part), focus=question.focus, phrases=question.phrases)
         copies = [replace(e) for e in evidence]
         vecs = embedder.encode([part] + [e.text for e in copies])

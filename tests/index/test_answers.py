@@ -59,3 +59,16 @@ def test_every_citation_quotes_its_document_exactly(sample_library):
         for c in sample_library.ask(question).citations:
             text = next(d.text for d in read_path(Path(c.file)) if d.source == c.file)
             assert text[c.start:c.end] == c.text
+
+
+def test_a_count_that_excludes_the_parent_leaves_it_out(sample_library):
+    question = ("How many institutes of the Academy of Military Medical Sciences appear on the "
+                "Entity List under 86 FR 71559{}?")
+    everyone = sample_library.ask(question.format(""))
+    institutes = sample_library.ask(question.format(" (not counting AMMS itself)"))
+    assert everyone.backend == institutes.backend == "records"
+    count = lambda a: int(re.search(r"name (\d+) distinct entities", a.text)[1])  # noqa: E731
+    assert count(institutes) == count(everyone) - 1 >= 1
+    assert "Institute of Basic Medicine" in institutes.text
+    named = institutes.sentences[0].text.split(": ", 1)[1].rstrip(".").split("; ")
+    assert "Academy of Military Medical Sciences" not in named

@@ -15,6 +15,10 @@ def test_archive_markdown_header_becomes_metadata():
     for furniture in ("## Information", "+ Source:", "Tags", "[[", "![Header image]"):
         assert furniture not in doc.text
     assert "| **Northwind Optics Ltd.** | Canada |" in doc.text  # tables stay as written
+    # A link keeps only its words, unless it points at a Federal Register document: articles
+    # often give the rule's document number nowhere else.
+    assert "aimed at sensor supply chains." in doc.text
+    assert "The final rule (https://www.federalregister.gov/d/2023-99999) takes effect" in doc.text
 
 
 def test_dateline_text():
@@ -41,6 +45,8 @@ def test_html_article_without_boilerplate():
     assert doc.metadata["published"] == "2023-03-03"
     assert (doc.metadata["publisher"], doc.metadata["author"]) == ("Example Wire", "Pat Writer")
     assert "added two optics companies to the Entity List" in doc.text
+    assert ("officials said in the rule (https://public-inspection.federalregister.gov/2023-99999.pdf)."
+            in doc.text)
     for chrome in ("Home", "Share on X", "Related", "Another story", "covers trade policy",
                    "Most popular", "Copyright"):
         assert chrome not in doc.text
