@@ -70,6 +70,7 @@ _ENUMERATION = re.compile(r"\b(?:like|including|includes|such as|among them|e\.g
 # "How many entities did the rule add, and how many of its entries were under Russia?"
 _NEXT_PART = re.compile(r",?\s+and\s+(?=(how|what|which|when|who|whom|where|why|under which|on what|in what|"
                         r"does|did|is|are|was|were)\b)", re.I)
+_PROVISION_Q = re.compile(r"\b(which|what)\s+(paragraph|subsection|section|provision)\b", re.I)
 _ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")  # "End-User Review Committee (ERC)"
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _URL = re.compile(r"\(?https?://\S+|\bwww\.\S+|\b[\w.-]+\.(com|org|gov|net|media)/\S*")
@@ -84,7 +85,12 @@ _PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*[a-z0-9\w])(?:[\s\u00a0]+(?:(?:o
 _NOT_NAMES = frozenset("the a an this that these those it they he she its their in on at for and but as "
                        "according us u s january february march april may june july august september "
                        "october november december monday tuesday wednesday thursday friday".split())
-_ALL_WANTS = [*_WANTS, ("reason", _REASON_Q, _REASON_S), ("names", _IDENTITY_Q, _PROPER_NAME)]
+# A license review policy is one of a few set phrases of the EAR; a sentence that only says
+# where the policy is stated ("identified in the License Review Policy column") names none.
+_POLICY_Q = re.compile(r"\b(licen[cs]e )?review policy\b", re.I)
+_POLICY_S = re.compile(r"\b(policy of denial|presumption of (denial|approval)|case[- ]by[- ]case)\b", re.I)
+_ALL_WANTS = [*_WANTS, ("reason", _REASON_Q, _REASON_S), ("names", _IDENTITY_Q, _PROPER_NAME),
+              ("policy", _POLICY_Q, _POLICY_S)]
 _MUST = {name: must for name, _, must in _ALL_WANTS}
 _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
 # "FR Doc. 2023-03929" or "86 FR 60760" in a question says which document it is about; it does
@@ -248,6 +254,19 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
         ev.score = score
 
 
+def evidence_bar(question: Question, best: Evidence, min_score: float) -> float:
+    """How good the best sentence must be. Lower when it comes from the entity or rule the
+    question names and holds exactly the kind of thing asked for (a count from "FR Doc.
+    2024-03969" for "how many entities did FR Doc. 2024-03969 add"): long questions about one
+    rule compare weakly with any one sentence, however right. Only for values a pattern can
+    check (counts, dates, sums, document numbers, policies), not reasons or names."""
+    concrete = question.wants and not {"reason", "names"} & set(question.wants)  # checkable values
+    if question.focus and concrete and about_focus(question, best) \
+            and holds_answer_type(question, best) == 1.0:
+        return min_score * 0.8
+    return min_score
+
+
 def cite(evidence: list[Evidence], first_n: int = 1) -> list[Citation]:
     citations = []
     for i, ev in enumerate(evidence, start=first_n):
@@ -374,7 +393,7 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
     if not evidence:
         return refusal(question, [], "Nothing in the library matches the question.")
     best = max(evidence, key=lambda e: e.score)
-    if best.score < min_score:
+    if best.score < evidence_bar(question, best, min_score):
         return refusal(question, evidence, "No passage answers it closely enough.")
     if question.about_removal and not any(_REMOVAL_S.search(e.text) for e in evidence
                                           if e.score >= min_score):
@@ -393,6 +412,9 @@ def compose_extractive(question_text: str, passages: list[Passage], embedder,
     citations = cite(chosen)
     sentences = [AnswerSentence(c.text, [c.n]) for c in citations]
     top = chosen[0]
+    if _PROVISION_Q.search(question.text) and top.passage.metadata.get("paragraph"):
+        # "Which paragraph of 15 CFR 744.11 ...": say which, as the regulation numbers it.
+        sentences.insert(0, AnswerSentence(f"It is {top.passage.metadata.get('title')}.", [1]))
     published = top.passage.metadata.get("published")
     if "date" in question.wants and published:
         if not _DATE.search(top.text) and _RELATIVE_DAY.search(top.text):

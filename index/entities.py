@@ -49,11 +49,12 @@ class EntityTable:
     def __post_init__(self) -> None:
         self.vocabulary = {t for key in self.entities for t in key.split()}
         self.max_len = max((len(k.split()) for k in self.entities), default=0)
-        # Lookups must not scan the whole table: index words by their first two letters (for
-        # spelling correction) and long names by their first three words (for partial names).
-        self._by_start: dict[str, list[str]] = {}
+        # Lookups must not scan the whole table: index words by their first two letters and
+        # length (for spelling correction) and long names by their first three words (for
+        # partial names).
+        self._by_start: dict[tuple[str, int], list[str]] = {}
         for word in self.vocabulary:
-            self._by_start.setdefault(word[:2], []).append(word)
+            self._by_start.setdefault((word[:2], len(word)), []).append(word)
         self._by_prefix: dict[str, list[Entity]] = {}
         for key, entity in self.entities.items():
             words = key.split()
@@ -76,7 +77,11 @@ class EntityTable:
             if t in self.vocabulary or len(t) < 5 or t.isdigit() or (names is not None and t not in names):
                 out.append(t)
             else:
-                close = difflib.get_close_matches(t, self._by_start.get(t[:2], []), n=1, cutoff=0.85)
+                # A 0.85 match (2·matches / total length) differs in length by ≤ 0.35 × len(t).
+                spread = max(1, len(t) * 6 // 17)
+                near = [w for n in range(len(t) - spread, len(t) + spread + 1)
+                        for w in self._by_start.get((t[:2], n), [])]
+                close = difflib.get_close_matches(t, near, n=1, cutoff=0.85)
                 out.append(close[0] if close else t)
         return out
 

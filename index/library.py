@@ -211,12 +211,16 @@ class Library:
         backend = backend or self.config.backend
         retriever = self.retriever()
         wants = Question.parse(question).wants
-        skip = ("record", "table_entry") if "reason" in wants else ()
+        names = _named(retriever.entities, question)
+        skip: tuple[str, ...] = ()
+        if "reason" in wants:
+            skip = ("record", "table_entry")  # a list record never says why
+        elif "number" in wants and not names:
+            skip = ("record",)  # one entity's record counts nothing; list summaries do
         # News names a rule's document number only in its link to the Federal Register.
         linked = "federalregister.gov/" if "document" in wants else None
         passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip,
                                       containing=linked)
-        names = _named(retriever.entities, question)
         counted = (answer_from_records(question, self.store, retriever.versions, names)
                    or answer_from_document_facts(question, self.store, retriever.versions))
         if counted is not None:

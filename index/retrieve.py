@@ -20,8 +20,30 @@ RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top
 # Dense, keyword, named entity, named document. A chunk about the very entity or rule the
 # question names outranks chunks that merely share its wording ("Entity List" is in every
 # rule's title).
-WEIGHTS = (1.0, 1.0, 2.0, 2.0, 1.0)
+# ... plus, weighted 1: chunks holding given text, and documents from the month the question names.
+WEIGHTS = (1.0, 1.0, 2.0, 2.0, 1.0, 1.0)
 FR_DOC_NUMBER = re.compile(r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d{2})\b", re.I)
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+         "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """36 → "thirty six": rules write small counts in words ("adding thirty-six entities")."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    return ""
+
+
+def with_number_words(question: str) -> str:
+    """The question with each count below 100 also written in words, for keyword search."""
+    extra = [number_words(int(m)) for m in re.findall(r"(?<![\d,.-])\b\d{1,2}\b(?![\d,.-])", question)]
+    return " ".join([question, *filter(None, extra)])
 
 
 @dataclass
@@ -49,7 +71,20 @@ class Retriever:
     def lexical(self, question: str) -> list[str]:
         if self.keyword is None:
             return []
-        return [n.node.node_id for n in self.keyword.retrieve(QueryBundle(question))]
+        return [n.node.node_id for n in self.keyword.retrieve(QueryBundle(with_number_words(question)))]
+
+    def in_named_months(self, question: str, embedding: list[float], filters: Filters) -> list[str]:
+        """The chunks nearest the question among documents published in the month (or on the
+        day) the question names: "the February 27, 2024 rule", "in December 2022"."""
+        ids: list[str] = []
+        for month, day, year in _MONTH_YEAR.findall(question)[:2]:
+            first = int(year) * 10000 + (_MONTHS.index(month.lower()) + 1) * 100
+            lo, hi = (first + int(day), first + int(day)) if day else (first + 1, first + 31)
+            where = [{"published_int": {"$gte": lo}}, {"published_int": {"$lte": hi}}]
+            if extra := filters.where():
+                where.append(extra)
+            ids += self.store.query(embedding, 8, {"$and": where})["ids"][0]
+        return ids
 
     def named(self, question: str, per_entity: int = 6) -> list[str]:
         """Chunks about the entities the question names: their records, table entries and
@@ -71,7 +106,8 @@ class Retriever:
         rankings = [self.dense(embedding, filters), self.lexical(question),
                     boost_ids if boost_ids is not None else self.named(question),
                     self.in_named_documents(question, embedding),
-                    self.store.query(embedding, 8, filters.where(), containing)["ids"][0] if containing else []]
+                    self.store.query(embedding, 8, filters.where(), containing)["ids"][0] if containing else [],
+                    self.in_named_months(question, embedding, filters)]
         fused: dict[str, float] = {}
         for ranking, weight in zip(rankings, WEIGHTS):
             for rank, node_id in enumerate(ranking):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ingest.countries import country_name
-from ingest.dates import parse_date
+from ingest.dates import long_date, parse_date
 from ingest.errors import IngestError
 from ingest.textbuild import TextBuilder, flat_meta, squash
 from ingest.types import Meta, ParsedDocument
@@ -116,7 +116,7 @@ def parse_nsfreg(obj: dict, source: str) -> ParsedDocument:
     records = [_nsfreg_record(e, list_name) for e in obj["entities"]]
     extracted = parse_date(str(obj.get("extracted") or ""))
     line = (f"{list_name}: {len(records)} entries"
-            + (f", extracted {extracted}" if extracted else "")
+            + (f", extracted {long_date(extracted)}" if extracted else "")
             + (f" from {squash(str(obj['source_file']))}" if obj.get("source_file") else "") + ".")
     meta = {"title": f"{list_name} — {len(records)} entries", "list_name": list_name,
             "published": extracted, "publisher": list_name.split(" - ")[-1] if " - " in list_name else "",
@@ -228,10 +228,13 @@ def parse_csl_compact(obj: dict, source: str) -> ParsedDocument:
     first = f"{title}"
     if obj.get("citation"):
         first += f" ({squash(str(obj['citation']))})"
-    first += (f", generated {generated}" if generated else "") + f": {len(records)} entries."
+    # Dates as prose writes them, and the per-list counts in the same sentence as the total:
+    # a question about "the July 31, 2026 snapshot's Entity List entries" needs both at once.
+    first += (f", generated {long_date(generated)}" if generated else "") + f": {len(records)} entries"
     counts = obj.get("countsBySource")
     if isinstance(counts, dict) and counts:
-        first += " Entries by list: " + "; ".join(f"{k}: {v}" for k, v in counts.items()) + "."
+        first += ", by list: " + "; ".join(f"{k}: {v}" for k, v in counts.items())
+    first += "."
     header = [(first, {})]
     authority = obj.get("listAuthority")
     for name, info in (authority.items() if isinstance(authority, dict) else []):

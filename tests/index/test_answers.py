@@ -27,6 +27,15 @@ def test_which_entities_a_rule_added_are_listed_from_its_table(sample_library):
 def test_a_question_about_a_rule_that_is_not_a_listing_is_read_not_counted(sample_library):
     answer = sample_library.ask("What license review policy applies to the entities added by FR Doc. 2021-24123?")
     assert answer.backend != "records"
+    # The answer names the policy, not where policies are stated.
+    assert "presumption of denial" in answer.sentences[0].text
+
+
+def test_which_paragraph_is_answered_with_the_regulations_own_number(sample_library):
+    answer = sample_library.ask("Which paragraph of 15 CFR 744.16 says whether license exceptions "
+                                "are available?")
+    assert answer.sentences[0].text.startswith("It is 15 CFR 744.16(b)")
+    assert "no license exception may be used" in answer.text
 
 
 def test_a_removal_the_documents_never_record_is_not_invented(sample_library):
