@@ -53,13 +53,16 @@ _STANDARD = re.compile(r"\b(contrary|counter) to (the )?(U\.S\.|United States|US
                        r"(national security|foreign policy)", re.I)
 # Numbers that are not counts: citations, dates, section numbers, document numbers.
 _NOT_COUNTS = re.compile(r"\b\d+ FR \d+|\b\d{4}-\d{2,5}(-\d{2})?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|§+\s*[\d.()a-z]+|"
-                         r"\b(19|20)\d{2}\b|\bNo\. \d+|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+                         r"\b(19|20)\d{2}\b|\b(?i:no\.|nos\.|part|parts|section|supplement|title) \d+|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
                          r"[a-z]*\.? \d{1,2}\b")
 # Lines written to steer a language model, not to inform a reader: never evidence.
 _INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) "
                         r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
                         r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
 _ANAPHORA = re.compile(r"(These|Those|They|This|It|Such|Both|The (two|three|four) (companies|entities|firms))\b")
+# Plural pointers speak of the entities just named ("These additions are based on ..."); a
+# singular "It is the second exchange ..." usually turns to something else.
+_POINTS_BACK = re.compile(r"(These|Those|They|Such|Both|The (two|three|four) (companies|entities|firms))\b")
 _PLURAL_ASK = re.compile(r"\b(companies|entities|firms|organi[sz]ations|individuals|persons|people|"
                          r"officials|institutes|institutions|exchanges|banks|subsidiaries|groups|vessels)\b", re.I)
 # "How much did X process specifically for Conti?" is not answered by a figure for "gangs like
@@ -71,6 +74,7 @@ _ENUMERATION = re.compile(r"\b(?:like|including|includes|such as|among them|e\.g
 _NEXT_PART = re.compile(r",?\s+and\s+(?=(how|what|which|when|who|whom|where|why|under which|on what|in what|"
                         r"does|did|is|are|was|were)\b)", re.I)
 _PROVISION_Q = re.compile(r"\b(which|what)\s+(paragraph|subsection|section|provision)\b", re.I)
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|and|for|on|the)\s+)?[A-Z][a-z]+)+")
 _ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")  # "End-User Review Committee (ERC)"
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _URL = re.compile(r"\(?https?://\S+|\bwww\.\S+|\b[\w.-]+\.(com|org|gov|net|media)/\S*")
@@ -165,7 +169,11 @@ def shortlist(question: Question, evidence: list[Evidence], limit: int = 48) -> 
 
 
 def _stems(text: str) -> set[str]:
-    return {stem(w) for w in content_words(text)}
+    """Word stems, plus the initials of each run of capitalised words: a question about
+    "OFAC" shares a word with "the Office of Foreign Assets Control designated ..."."""
+    initials = {"".join(w[0] for w in m[0].split() if w[0].isupper()).lower()
+                for m in _CAPITALISED_RUN.finditer(text)}
+    return {stem(w) for w in content_words(text)} | {a for a in initials if len(a) >= 3}
 
 
 def sentence_stems(evidence: list[Evidence]) -> list[set[str]]:
@@ -173,7 +181,7 @@ def sentence_stems(evidence: list[Evidence]) -> list[set[str]]:
     the sentence before it, which it speaks of ("These additions are based on ...")."""
     stems = [_stems(ev.text) for ev in evidence]
     for i in range(1, len(evidence)):
-        if (_ANAPHORA.match(evidence[i].text)
+        if (_POINTS_BACK.match(evidence[i].text)
                 and evidence[i - 1].passage.node_id == evidence[i].passage.node_id):
             stems[i] = stems[i] | stems[i - 1]
     return stems

@@ -204,7 +204,7 @@ class Library:
         configured one; `on_token` receives an LLM's reply as it streams."""
         from index.answer import Question, compose_extractive
         from index.generate import compose_with_llm
-        from index.structured import answer_from_document_facts, answer_from_records
+        from index.structured import answer_alias_count, answer_from_document_facts, answer_from_records
 
         started = time.perf_counter()
         question = clean_question(question)
@@ -221,8 +221,13 @@ class Library:
         linked = "federalregister.gov/" if "document" in wants else None
         passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip,
                                       containing=linked)
+        # The chunks about the first entity the question names: its records, table entries.
+        named_ids = [i for e in (retriever.entities.find_in(question, limit=1) if retriever.entities else [])
+                     for i in e.node_ids]
         counted = (answer_from_records(question, self.store, retriever.versions, names)
-                   or answer_from_document_facts(question, self.store, retriever.versions))
+                   or answer_alias_count(question, self.store, retriever.versions, named_ids)
+                   or answer_from_document_facts(question, self.store, retriever.versions,
+                                                 self._rule_naming(named_ids, question)))
         if counted is not None:
             counted.retrieved = passages
             counted.latency_s = time.perf_counter() - started
@@ -238,6 +243,16 @@ class Library:
         answer.retrieved = passages
         answer.latency_s = time.perf_counter() - started
         return answer
+
+    def _rule_naming(self, entity_node_ids: list[str], question: str) -> str | None:
+        """"Who signed the rule that added NSO Group?": the one rule whose Entity List table
+        names the entity the question names; None when there is no such rule or several."""
+        from index.structured import asks_document_fact, rules_naming
+
+        if not asks_document_fact(question):
+            return None
+        rules = rules_naming(self.store, entity_node_ids)
+        return rules[0] if len(rules) == 1 else None
 
     def _generator_or_notice(self, backend: str, what: str) -> tuple[Any, str]:
         """The LLM for `backend`, or None and a notice that the extractive `what` stands in."""

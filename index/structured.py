@@ -141,13 +141,29 @@ def _sentence_holding(rows: list[Row], value: str, is_date: bool) -> Evidence | 
     return None
 
 
-def answer_from_document_facts(question: str, store: Store, versions: dict[str, str]) -> Answer | None:
+def rules_naming(store: Store, node_ids: list[str]) -> list[str]:
+    """The FR document numbers of the rules whose Entity List tables hold these chunks."""
+    if not node_ids:
+        return []
+    _, _, metas = store.get_chunks(node_ids)
+    return list(dict.fromkeys(str(m["fr_doc"]) for m in metas
+                              if m.get("kind") == "table_entry" and m.get("fr_doc")))
+
+
+def asks_document_fact(question: str) -> bool:
+    return any(asked.search(question) for asked, _, _ in _FACTS) and not FR_DOC.search(question)
+
+
+def answer_from_document_facts(question: str, store: Store, versions: dict[str, str],
+                               fr_doc: str | None = None) -> Answer | None:
     """Who signed a named FR document, its RIN, docket, effective and publication dates — read
-    from what the parser recorded, each cited where the document states it."""
+    from what the parser recorded, each cited where the document states it. `fr_doc`: the rule
+    the question means without giving its number ("the rule that added NSO Group")."""
     m = FR_DOC.search(question)
-    if not m or _HOW_MANY.search(question) or _WHICH.search(question):
+    number = m[1] if m else fr_doc
+    if not number or _HOW_MANY.search(question) or _WHICH.search(question):
         return None
-    rows = [r for r in zip(*store.chunks_where({"fr_doc": m[1]}))
+    rows = [r for r in zip(*store.chunks_where({"fr_doc": number}))
             if versions.get(r[2].get("doc_id")) == r[2].get("version")]
     rows = [r for r in rows if r[2].get("doc_type") == "fr_rule"] or rows
     if not rows:
@@ -170,7 +186,44 @@ def answer_from_document_facts(question: str, store: Store, versions: dict[str, 
     if not claims:
         return None
     citations = cite(evidence)
-    sentences = [AnswerSentence(f"FR Doc. {m[1]} {claim}.", [c.n]) for claim, c in zip(claims, citations)]
+    sentences = [AnswerSentence(f"FR Doc. {number} {claim}.", [c.n]) for claim, c in zip(claims, citations)]
     text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     return Answer(question, text, False, citations, sentences, [], "records")
 
+
+
+# --- how many aliases an entry gives ------------------------------------------------------------
+
+_ALIASES_Q = re.compile(r"\bhow many (aliases|alternat(e|ive) names|other names|a\.?k\.?a\.?s?)\b", re.I)
+
+
+def answer_alias_count(question: str, store: Store, versions: dict[str, str],
+                       entity_node_ids: list[str]) -> Answer | None:
+    """"How many aliases does Candiru's Entity List entry give?" — counted from the entity's
+    list records; each list's count is given when the lists disagree."""
+    if not _ALIASES_Q.search(question) or not entity_node_ids:
+        return None
+    ids, texts, metas = store.get_chunks(entity_node_ids)
+    rows = [r for r in zip(ids, texts, metas) if r[2].get("kind") == "record"
+            and versions.get(r[2].get("doc_id")) == r[2].get("version")]
+    named_lists = [r for r in rows if str(r[2].get("list_name", "")).split(" (")[0].lower() in question.lower()]
+    rows = named_lists or rows
+    if not rows:
+        return None
+    counts: dict[int, list[Row]] = {}
+    for row in rows:
+        aliases = {a.strip() for a in str(row[2].get("aliases", "")).split(" | ") if a.strip()}
+        counts.setdefault(len(aliases), []).append(row)
+    name = str(rows[0][2].get("entity", ""))
+    evidence = [Evidence(Passage(i, t, 1.0, m), int(m.get("start", 0)), int(m.get("end", 0)), t, 1.0)
+                for n, group in counts.items() for i, t, m in group]
+    citations = cite(evidence)
+    by_id = {c.n: e.passage.node_id for c, e in zip(citations, evidence)}
+    sentences = []
+    for n, group in counts.items():
+        numbers = [c for c, node in by_id.items() if node in {g[0] for g in group}]
+        lists = sorted({str(g[2].get("list_name", "")) for g in group})
+        sentences.append(AnswerSentence(f"The {' and '.join(lists)} record for {name} gives "
+                                        f"{n} alias{'es' if n != 1 else ''}.", numbers))
+    text = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
+    return Answer(question, text, False, citations, sentences, [], "records")

@@ -81,3 +81,24 @@ def test_a_count_that_excludes_the_parent_leaves_it_out(sample_library):
     assert "Institute of Basic Medicine" in institutes.text
     named = institutes.sentences[0].text.split(": ", 1)[1].rstrip(".").split("; ")
     assert "Academy of Military Medical Sciences" not in named
+
+
+def test_a_fact_about_the_rule_that_listed_an_entity_is_read_from_that_rule(sample_library):
+    # The question gives no document number: the rule is the one whose table names NSO Group.
+    answer = sample_library.ask("Who signed the final rule that added NSO Group to the Entity List?")
+    assert answer.backend == "records"
+    assert "FR Doc. 2021-24123 was signed by Jeremy Pelter" in answer.text
+    assert "Jeremy Pelter" in answer.citations[0].text
+
+
+def test_aliases_are_counted_from_the_entry(sample_library):
+    answer = sample_library.ask("How many aliases does Candiru's Entity List entry give?")
+    assert answer.backend == "records"
+    assert re.search(r"\bgives 7 aliases\b", answer.text)
+    assert all("Candiru" in c.text for c in answer.citations)
+
+
+def test_an_acronym_in_the_question_matches_the_name_spelt_out(sample_library):
+    # The article says "Office of Foreign Assets Control", never "OFAC", in the dated sentence.
+    answer = sample_library.ask("On what date did OFAC designate the Chatex exchange?")
+    assert "November 8, 2021" in answer.sentences[0].text
