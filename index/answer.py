@@ -358,7 +358,7 @@ def _with_each_part(question: Question, chosen: list[Evidence], evidence: list[E
     for part in parts if len(parts) > 1 else []:
         sub = replace(Question.parse(part), focus=question.focus, phrases=question.phrases)
         copies = [replace(e) for e in evidence]
-        vecs = embedder.encode([part] + [e.text for e in copies])
+        vecs = embedder.compare([part] + [e.text for e in copies])
         score_evidence(sub, copies, vecs[0], vecs[1:])
         i = max(range(len(copies)), key=lambda k: copies[k].score)
         if copies[i].score >= min_score * 0.8 and evidence[i] not in chosen and len(chosen) < 4:
@@ -389,7 +389,7 @@ def scored_evidence(question: Question, passages: list[Passage], embedder) -> li
     """The shortlisted sentences of `passages`, each scored against the question."""
     evidence = shortlist(question, evidence_sentences(passages, stamps="document" in question.wants))
     if evidence:
-        vecs = embedder.encode([question.text] + [e.text for e in evidence])
+        vecs = embedder.compare([question.text] + [e.text for e in evidence])
         score_evidence(question, evidence, vecs[0], vecs[1:])
     return evidence
 

