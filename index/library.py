@@ -108,7 +108,9 @@ class Library:
             report.failures.append((doc.source, "no text to index"))
             return
         entry = {k: v for k, v in doc.metadata.items() if k in _CATALOG_KEYS}
-        entry.update(version=previous.get("version", ""), pending=version, nodes=len(nodes),
+        # `nodes` counts the chunks of `version`, the one queries use (chunk ids follow from it).
+        entry.update(version=previous.get("version", ""), pending=version,
+                     nodes=previous.get("nodes", 0),
                      ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         # The catalog says "being written" before any chunk lands, so a crash leaves nothing
         # that queries would trust.
@@ -130,7 +132,7 @@ class Library:
                 if progress:
                     progress(doc.source, min(at + EMBED_BATCH, len(nodes)), len(nodes))
             written.result()  # every chunk is in Chroma before the catalog calls it complete
-        entry.update(version=version, pending="")
+        entry.update(version=version, pending="", nodes=len(nodes))
         self.store.put_document(doc_id, entry)
         self.store.delete_other_versions(doc_id, version)
         catalog[doc_id] = entry
@@ -187,7 +189,8 @@ class Library:
                 self._caches = (fingerprint,
                                 load_keyword_index(self.store, cache, fingerprint, versions),
                                 load_entity_table(self.store, cache, fingerprint, versions))
-        return Retriever(self.store, self.embedder, self._caches[1], versions, self._caches[2])
+        return Retriever(self.store, self.embedder, self._caches[1], versions, self._caches[2],
+                         catalog=self.store.ready_catalog())
 
     def entities(self, name: str, limit: int = 10):
         """Entities whose name or alias resembles `name`."""

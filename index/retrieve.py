@@ -9,7 +9,9 @@ Only chunks of a document's complete version (per the catalog) are ever returned
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from llama_index.core.schema import QueryBundle
 
@@ -54,19 +56,38 @@ class Retriever:
     versions: dict[str, str]  # doc_id → complete version
     entities: object | None = None  # EntityTable
     candidates: int = 40
+    catalog: dict[str, dict] = field(default_factory=dict)  # doc_id → ready catalog entry
 
     def dense(self, embedding: list[float], filters: Filters) -> list[str]:
         got = self.store.query(embedding, self.candidates, filters.where())
         return got["ids"][0]
 
-    def in_named_documents(self, question: str, embedding: list[float], per_doc: int = 8) -> list[str]:
+    def in_named_documents(self, question: str, embedding: list[float]) -> list[str]:
         """The chunks of the Federal Register documents the question names by number ("FR Doc.
         2024-03969"), best match first: the question is about that rule, however its words
         compare with the thousands of list records around it."""
-        ids: list[str] = []
-        for number in dict.fromkeys(FR_DOC_NUMBER.findall(question)):
-            ids += self.store.query(embedding, per_doc, {"fr_doc": number})["ids"][0]
-        return ids
+        numbers = set(FR_DOC_NUMBER.findall(question))
+        return self._nearest_in({d: m for d, m in self.catalog.items() if m.get("fr_doc") in numbers},
+                                embedding)
+
+    def _nearest_in(self, entries: dict[str, dict], embedding: list[float], per_doc: int = 8,
+                    max_nodes: int = 2000) -> list[str]:
+        """The `per_doc` chunks of each document nearest the question. Fetched by id and ranked
+        here: a Chroma query filtered by metadata scans every chunk. Of a list file (thousands
+        of look-alike records) only the opening chunks, which describe the list, are ranked."""
+        small = {d: m for d, m in entries.items() if int(m.get("nodes", 0) or 0) <= max_nodes}
+        got = self.store.documents_chunks(small, embeddings=True)
+        heads = self.store.documents_chunks({d: m for d, m in entries.items() if d not in small},
+                                            embeddings=True, first=per_doc)
+        got = {k: list(got[k]) + list(heads[k]) for k in ("ids", "metadatas", "embeddings")}
+        if not len(got["ids"]):
+            return []
+        sims = np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(embedding, dtype=np.float32)
+        by_doc: dict[str, list[tuple[float, str]]] = {}
+        for node_id, meta, sim in zip(got["ids"], got["metadatas"], sims):
+            by_doc.setdefault(meta.get("doc_id"), []).append((float(sim), node_id))
+        ranked = [pair for pairs in by_doc.values() for pair in sorted(pairs, reverse=True)[:per_doc]]
+        return [node_id for _, node_id in sorted(ranked, reverse=True)]
 
     def lexical(self, question: str) -> list[str]:
         if self.keyword is None:
@@ -76,14 +97,17 @@ class Retriever:
     def in_named_months(self, question: str, embedding: list[float], filters: Filters) -> list[str]:
         """The chunks nearest the question among documents published in the month (or on the
         day) the question names: "the February 27, 2024 rule", "in December 2022"."""
-        ids: list[str] = []
+        entries: dict[str, dict] = {}
         for month, day, year in _MONTH_YEAR.findall(question)[:2]:
-            first = int(year) * 10000 + (_MONTHS.index(month.lower()) + 1) * 100
-            lo, hi = (first + int(day), first + int(day)) if day else (first + 1, first + 31)
-            where = [{"published_int": {"$gte": lo}}, {"published_int": {"$lte": hi}}]
-            if extra := filters.where():
-                where.append(extra)
-            ids += self.store.query(embedding, 8, {"$and": where})["ids"][0]
+            prefix = f"{int(year):04d}-{_MONTHS.index(month.lower()) + 1:02d}"
+            prefix += f"-{int(day):02d}" if day else ""
+            entries.update({d: m for d, m in self.catalog.items()
+                            if str(m.get("published", "")).startswith(prefix)})
+        ids = self._nearest_in(entries, embedding)
+        if filters and ids:
+            got_ids, _, metas = self.store.get_chunks(ids)
+            accepted = {i for i, m in zip(got_ids, metas) if filters.accepts(m)}
+            ids = [i for i in ids if i in accepted]
         return ids
 
     def named(self, question: str, per_entity: int = 6) -> list[str]:

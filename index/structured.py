@@ -46,8 +46,8 @@ def _name_with_places(rows: list[Row]) -> str:
 def _rows_for(question: str, store: Store) -> tuple[str, list[Row]] | None:
     """The records or table entries the question points at, and how to name that source."""
     if m := FR_DOC.search(question):
-        ids, texts, metas = store.chunks_where({"$and": [{"fr_doc": m[1]}, {"kind": "table_entry"}]})
-        return f"FR Doc. {m[1]}", list(zip(ids, texts, metas))
+        rows = [r for r in zip(*store.fr_document_chunks(m[1])) if r[2].get("kind") == "table_entry"]
+        return f"FR Doc. {m[1]}", rows
     if m := FR_CITATION.search(question):
         citation = f"{m[1]} FR {m[2]}"
         rows = [r for r in zip(*store.records_containing(citation))
@@ -163,7 +163,7 @@ def answer_from_document_facts(question: str, store: Store, versions: dict[str, 
     number = m[1] if m else fr_doc
     if not number or _HOW_MANY.search(question) or _WHICH.search(question):
         return None
-    rows = [r for r in zip(*store.chunks_where({"fr_doc": number}))
+    rows = [r for r in zip(*store.fr_document_chunks(number))
             if versions.get(r[2].get("doc_id")) == r[2].get("version")]
     rows = [r for r in rows if r[2].get("doc_type") == "fr_rule"] or rows
     if not rows:
