@@ -57,6 +57,9 @@ def eval_config(base: IndexConfig, corpus: Path, spec: RunSpec) -> IndexConfig:
     """The library settings for one configuration: the corpus's own collection, and one per
     chunking when a configuration changes it (the chunks themselves differ then)."""
     config = dataclasses.replace(base, **spec.overrides)
+    if spec.pipeline == "naive" and "backend" not in spec.overrides:
+        # The baseline is the same reference whichever backend ListLens is measured with.
+        config = dataclasses.replace(config, backend="extractive")
     collection = corpus_collection(corpus)
     if (config.chunk_size, config.chunk_overlap) != (base.chunk_size, base.chunk_overlap):
         collection += f"_c{config.chunk_size}_{config.chunk_overlap}"
