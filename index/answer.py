@@ -157,7 +157,7 @@ def evidence_sentences(passages: list[Passage], limit: int = 160, stamps: bool =
     return out[:limit]
 
 
-def shortlist(question: Question, evidence: list[Evidence], limit: int = 48) -> list[Evidence]:
+def shortlist(question: Question, evidence: list[Evidence], limit: int = 40) -> list[Evidence]:
     """The sentences worth embedding: those sharing the most question words, in passage order
     among equals. Embedding is the cost of an answer; most sentences share nothing."""
     if len(evidence) <= limit:
@@ -236,9 +236,10 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
     question about NSO Group when it sits in the rule that lists NSO Group.
     """
     own = sentence_stems(evidence)
-    around = {ev.passage.node_id: _stems(" ".join(str(x) for x in (
-        ev.passage.text, ev.passage.metadata.get("title", ""), ev.passage.metadata.get("doc_entities", ""))))
-        for ev in evidence}
+    passages = {ev.passage.node_id: ev.passage for ev in evidence}  # each passage once
+    around = {node_id: _stems(" ".join(str(x) for x in (
+        p.text, p.metadata.get("title", ""), p.metadata.get("doc_entities", ""))))
+        for node_id, p in passages.items()}
     df = Counter(w for d in own for w in d)
     n = len(own)
     q_stems = {stem(w) for w in question.words}

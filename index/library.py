@@ -225,7 +225,8 @@ class Library:
         passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip,
                                       containing=linked)
         # The chunks about the first entity the question names: its records, table entries.
-        named_ids = [i for e in (retriever.entities.find_in(question, limit=1) if retriever.entities else [])
+        entities = retriever.entities
+        named_ids = [i for e in (entities.find_in(question, limit=1) if entities is not None else [])
                      for i in e.node_ids]
         counted = (answer_from_records(question, self.store, retriever.versions, names)
                    or answer_alias_count(question, self.store, retriever.versions, named_ids)
