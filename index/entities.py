@@ -64,6 +64,10 @@ class EntityTable:
                     bucket.append(entity)
         self._seen: dict[tuple[str, int], list[tuple[Entity, str]]] = {}
 
+    def clear_cache(self) -> None:
+        """Forget the texts already looked up (benchmarks time cold lookups)."""
+        self._seen.clear()
+
     def __len__(self) -> int:
         return len({id(e) for e in self.entities.values()})
 
