@@ -369,7 +369,7 @@ def format_table(results: dict) -> str:
                      f"answer p50 {_f(s['ask_p50_ms'])} / p95 {_f(s['ask_p95_ms'])} ms",
                      f"retrieval p50 {_f(s['retrieve_p50_ms'])} / p95 {_f(s['retrieve_p95_ms'])} ms; "
                      f"dense {_f(s['dense_p50_ms'])}, BM25 {_f(s['keyword_p50_ms'])}, "
-                     f"entities {_f(s['entities_p50_ms'])}, catalog {_f(s['catalog_p50_ms'], '{:.1f}')} ms",
+                     f"entities {_f(s['entities_p50_ms'], '{:.1f}')}, catalog {_f(s['catalog_p50_ms'], '{:.1f}')} ms",
                      (f"bar p50 ≤ 100, p95 ≤ 300 {_verdict(ok)}; " if at100k else "")
                      + f"first question {_f(s['first_question_ms'] / 1000, '{:.1f}')} s; "
                        f"built at {_f(b.get('nodes_per_s'))} nodes/s"
