@@ -42,7 +42,8 @@ _REMOVAL = re.compile(r"\b(remov|delist|taken off)", re.I)
 _REVISION = re.compile(r"\b(revis|modif|amend(?:s|ed|ing)? the entr)", re.I)
 _REASON = re.compile(r"\b(for|because|contrary to|acting|involved in|support\w*|engag\w+ in|"
                      r"based on|accused of|developed|supplied|traffic\w*|contribut\w+ to|"
-                     r"on behalf of|helping|linked to|in connection with|threat\w*)\b", re.I)
+                     r"on behalf of|helping|linked to|in connection with|threat\w*|showed|shown|"
+                     r"found that|determined that|trade in)\b", re.I)
 _COUNT = re.compile(r"\b(\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|twenty)\s+(?:more\s+|new\s+|additional\s+|foreign\s+|"
                     r"[A-Z][a-z]+\s+)?(entities|companies|firms|organizations|vendors|businesses)\b")
