@@ -101,7 +101,9 @@ _REMOVAL_Q = re.compile(r"\b(removed|removal|delisted|taken off)\b", re.I)
 # not ask for a document number or a citation.
 _REFERENCE = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?:No\.?\s*)?\d{4}-\d{4,6}\b|"
                         r"\b\d{1,3} FR \d{2,6}\b", re.I)
-_QUOTED = re.compile(r"[‘'“\"]([A-Z][^'’”\"]{3,60})[’'”\"]")
+# A quoted name opens after a space and closes before one: "Treasury's OFAC ... SUEX's" is
+# two possessives, not a quotation.
+_QUOTED = re.compile(r"(?:(?<=[\s(])|^)[‘'“\"]([A-Z][^'’”\"]{3,60})[’'”\"](?![A-Za-z])")
 # Filing stamps and printing codes: lines of a Federal Register document that state nothing
 # beyond its document number.
 _STAMP = re.compile(r"^\[?FR Doc\.? [\d-]+ Filed\b|^BILLING CODE\b", re.I)

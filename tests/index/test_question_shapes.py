@@ -80,3 +80,11 @@ def test_a_total_over_several_names_is_not_given_as_one_names_figure(shapes_libr
     # Asked for the total, the same sentence answers.
     total = shapes_library.ask("How much money did the Kestrel Exchange receive from ransomware crews?")
     assert not total.refused and "$9 million" in total.text
+
+
+def test_a_quoted_section_name_is_read_and_possessives_are_not_quotes():
+    from index.answer import Question
+
+    assert Question.parse("What does the 'Allied Governments Note' in the rule clarify?").phrases == (
+        "allied governments note",)
+    assert Question.parse("Why did Treasury's OFAC designate SUEX's operators?").phrases == ()
