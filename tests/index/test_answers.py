@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def test_a_count_over_one_citation_is_answered_from_the_records(sample_library):
     answer = sample_library.ask("How many entities in Pakistan did 86 FR 67319 add?")
@@ -102,3 +104,23 @@ def test_an_acronym_in_the_question_matches_the_name_spelt_out(sample_library):
     # The article says "Office of Foreign Assets Control", never "OFAC", in the dated sentence.
     answer = sample_library.ask("On what date did OFAC designate the Chatex exchange?")
     assert "November 8, 2021" in answer.sentences[0].text
+
+
+
+def test_the_evidence_bar_is_lowest_for_the_record_of_the_entity_asked_about():
+    # A record's long address makes it compare weakly with a short question; it still answers.
+    from index.answer import Question, evidence_bar
+    from index.cite import Evidence
+    from index.types import Passage
+
+    text = ("Computer Security Initiative Consultancy PTE. LTD. (a.k.a. COSEINC) of Singapore is on "
+            "the Entity List (EL) under 86 FR 60760, 11/4/21; address: 102F Pasir Panjang Rd.")
+    meta = {"kind": "record", "entity": "Computer Security Initiative Consultancy PTE. LTD.",
+            "aliases": "COSEINC"}
+    record = Evidence(Passage("r1", text, 1.0, meta), 0, len(text), text)
+    prose = Evidence(Passage("p1", text, 1.0, {**meta, "kind": "text"}), 0, len(text), text)
+    asked = Question.parse("Which Federal Register citation added COSEINC?", ("coseinc",))
+    assert evidence_bar(asked, record, 0.34) == pytest.approx(0.34 * 0.6)
+    assert evidence_bar(asked, prose, 0.34) == pytest.approx(0.34 * 0.8)
+    why = Question.parse("Why was COSEINC added?", ("coseinc",))  # reasons get no discount
+    assert evidence_bar(why, record, 0.34) == 0.34
