@@ -19,7 +19,7 @@ import numpy as np
 from index.cite import Evidence
 from index.entities import normalize
 from ingest.dates import long_date, parse_date
-from index.text import content_words, sentence_spans, stem
+from index.text import FR_DOC_NUMBER, content_words, sentence_spans, stem
 from index.types import Answer, AnswerSentence, Citation, Passage
 
 REFUSAL = "The documents don't say."
@@ -79,7 +79,6 @@ _ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")  # "End-User Review Committee (ERC)"
 _PUBLISHED_Q = re.compile(r"\bpublish(ed)?\b|\bpublication date\b", re.I)
 _URL = re.compile(r"\(?https?://\S+|\bwww\.\S+|\b[\w.-]+\.(com|org|gov|net|media)/\S*")
 _RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
-_FR_DOC_NUMBER = re.compile(r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")
 # "Which four companies ...", "Who was ...": the answer must name someone the question does not.
 _IDENTITY_Q = re.compile(r"^\s*(who\b|(which|what|name|list|identify)\s+(\S+\s+){0,4}?(compan|entit|firm|"
                          r"organi[sz]ation|individual|person|people|official|institut|exchange|bank|"
@@ -126,7 +125,7 @@ class Question:
         wants = tuple(name for name, ask, _ in _ALL_WANTS if ask.search(asking))
         if "money" in wants:  # "how much ... in dollars" asks for money, not any number
             wants = tuple(w for w in wants if w != "number")
-        documents = tuple(normalize(m) for m in _FR_DOC_NUMBER.findall(text))
+        documents = tuple(normalize(m) for m in FR_DOC_NUMBER.findall(text))
         # "What does the 'Allied Governments Note' ... clarify?": a named section or term.
         quoted = tuple(normalize(m) for m in _QUOTED.findall(text))
         return cls(text, content_words(text), wants, bool(_REMOVAL_Q.search(text)),

@@ -55,13 +55,7 @@ class Embedder(BaseEmbedding):
             with self._lock:  # torch on 2 cores: concurrent encodes only thrash
                 return self._raw(texts)
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-            if missing:
-                for text, vec in zip(missing, self._raw(missing)):
-                    self._cache[text] = vec
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.pop(next(iter(self._cache)))
-            return np.stack([self._cache[t] for t in texts])
+            return _through_cache(self._cache, texts, self._raw)
 
     def compare(self, texts: list[str]) -> np.ndarray:
         """Unit vectors for comparing texts with one another — a question with its evidence
@@ -76,15 +70,9 @@ class Embedder(BaseEmbedding):
             if self._int8 is None:
                 self._int8 = _quantized(self._model)
                 self._int8.max_seq_length = COMPARE_MAX_TOKENS
-            missing = list(dict.fromkeys(t for t in texts if t not in self._compare_cache))
-            if missing:
-                vectors = self._int8.encode(missing, batch_size=16, normalize_embeddings=True,
-                                            convert_to_numpy=True, show_progress_bar=False)
-                for text, vec in zip(missing, vectors.astype(np.float32)):
-                    self._compare_cache[text] = vec
-                while len(self._compare_cache) > CACHE_SIZE:
-                    self._compare_cache.pop(next(iter(self._compare_cache)))
-            return np.stack([self._compare_cache[t] for t in texts])
+            return _through_cache(self._compare_cache, texts, lambda missing: self._int8.encode(
+                missing, batch_size=16, normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False).astype(np.float32))
 
     def _raw(self, texts: list[str]) -> np.ndarray:
         return self._model.encode(texts, batch_size=self.embed_batch_size,
@@ -115,6 +103,17 @@ class Embedder(BaseEmbedding):
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
+
+
+def _through_cache(cache: dict, texts: list[str], encode) -> np.ndarray:
+    """Vectors for `texts`, encoding only those not in `cache` (oldest evicted past CACHE_SIZE)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        for text, vec in zip(missing, encode(missing)):
+            cache[text] = vec
+        while len(cache) > CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+    return np.stack([cache[t] for t in texts])
 
 
 def _quantized(model: Any) -> Any:

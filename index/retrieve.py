@@ -16,6 +16,7 @@ import numpy as np
 from llama_index.core.schema import QueryBundle
 
 from index.store import Store
+from index.text import FR_DOC_NUMBER
 from index.types import Filters, Passage
 
 RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top rank
@@ -24,7 +25,6 @@ RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top
 # rule's title).
 # ... plus, weighted 1: chunks holding given text, and documents from the month the question names.
 WEIGHTS = (1.0, 1.0, 2.0, 2.0, 1.0, 1.0)
-FR_DOC_NUMBER = re.compile(r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")
 _MONTHS = ("january february march april may june july august september october november "
            "december").split()
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d{2})\b", re.I)
@@ -94,7 +94,7 @@ class Retriever:
             return []
         return [n.node.node_id for n in self.keyword.retrieve(QueryBundle(with_number_words(question)))]
 
-    def in_named_months(self, question: str, embedding: list[float], filters: Filters) -> list[str]:
+    def in_named_months(self, question: str, embedding: list[float]) -> list[str]:
         """The chunks nearest the question among documents published in the month (or on the
         day) the question names: "the February 27, 2024 rule", "in December 2022"."""
         entries: dict[str, dict] = {}
@@ -103,12 +103,7 @@ class Retriever:
             prefix += f"-{int(day):02d}" if day else ""
             entries.update({d: m for d, m in self.catalog.items()
                             if str(m.get("published", "")).startswith(prefix)})
-        ids = self._nearest_in(entries, embedding)
-        if filters and ids:
-            got_ids, _, metas = self.store.get_chunks(ids)
-            accepted = {i for i, m in zip(got_ids, metas) if filters.accepts(m)}
-            ids = [i for i in ids if i in accepted]
-        return ids
+        return self._nearest_in(entries, embedding)  # `retrieve` applies the filters
 
     def named(self, question: str, per_entity: int = 6) -> list[str]:
         """Chunks about the entities the question names: their records, table entries and
@@ -131,7 +126,7 @@ class Retriever:
                     boost_ids if boost_ids is not None else self.named(question),
                     self.in_named_documents(question, embedding),
                     self.store.query(embedding, 8, filters.where(), containing)["ids"][0] if containing else [],
-                    self.in_named_months(question, embedding, filters)]
+                    self.in_named_months(question, embedding)]
         fused: dict[str, float] = {}
         for ranking, weight in zip(rankings, WEIGHTS):
             for rank, node_id in enumerate(ranking):

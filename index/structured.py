@@ -31,6 +31,13 @@ MAX_CITED = 40
 Row = tuple[str, str, dict]  # (chunk id, text, metadata)
 
 
+def _whole(row: Row) -> Evidence:
+    """A record or table entry cited whole."""
+    node_id, text, meta = row
+    return Evidence(Passage(node_id, text, 1.0, meta), int(meta.get("start", 0)),
+                    int(meta.get("end", 0)), text, 1.0)
+
+
 def _citation(m: re.Match) -> str:
     return f"{m[1]} FR {m[2]}"
 
@@ -106,8 +113,7 @@ def answer_from_records(question: str, store: Store, versions: dict[str, str],
     else:
         text = f"The {kind} for {source} name these entities{where}: {names}."
     cited = list(entities.values()) if len(entities) == len(rows) else rows
-    evidence = [Evidence(Passage(i, t, 1.0, m), int(m.get("start", 0)), int(m.get("end", 0)), t, 1.0)
-                for i, t, m in cited[:MAX_CITED]]
+    evidence = [_whole(row) for row in cited[:MAX_CITED]]
     citations = cite(evidence)
     sentence = AnswerSentence(text, [c.n for c in citations])
     return Answer(question, text + "".join(f" [{c.n}]" for c in citations), False, citations,
@@ -215,8 +221,7 @@ def answer_alias_count(question: str, store: Store, versions: dict[str, str],
         aliases = {a.strip() for a in str(row[2].get("aliases", "")).split(" | ") if a.strip()}
         counts.setdefault(len(aliases), []).append(row)
     name = str(rows[0][2].get("entity", ""))
-    evidence = [Evidence(Passage(i, t, 1.0, m), int(m.get("start", 0)), int(m.get("end", 0)), t, 1.0)
-                for n, group in counts.items() for i, t, m in group]
+    evidence = [_whole(row) for group in counts.values() for row in group]
     citations = cite(evidence)
     by_id = {c.n: e.passage.node_id for c, e in zip(citations, evidence)}
     sentences = []

@@ -12,6 +12,7 @@ _ABBREV = re.compile(
     r"Fl|Rm|Tel|Ph|Prof|Gov|Rep|Sen|Pres|Adm|Maj|Sgt|Ft|Mt|Exec|Ord|Inst|Acad|Univ|Tech|Ind|Intl|"
     r"Mfg|Assn|Bros|Cos)\.|\b[A-Z]\.)$")
 _END = re.compile(r"[.!?][\"”’')\]]*\s+")
+FR_DOC_NUMBER = re.compile(r"(?<![\d-])(?:19|20)\d{2}-\d{5}(?![\d-])")  # "2023-03929"
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 
 STOPWORDS = frozenset("""
