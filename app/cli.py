@@ -117,7 +117,7 @@ def _summary_options(p: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace):
-    from app.settings import load_settings
+    from listlens.app.settings import load_settings
 
     keys = ("data_dir", "collection", "chroma_url", "preset", "top_k", "max_file_mb", "host",
             "port", "auth", "backend")
@@ -125,7 +125,7 @@ def _settings(args: argparse.Namespace):
 
 
 def _library(args: argparse.Namespace):
-    from index.library import Library
+    from listlens.index.library import Library
 
     return Library(_settings(args).index)
 
@@ -135,7 +135,7 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.feeds import is_url
+    from listlens.ingest.feeds import is_url
 
     urls = [p for p in args.paths if is_url(p)]
     args.paths = [Path(p) for p in args.paths if not is_url(p)]
@@ -172,7 +172,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from index.types import Filters
+    from listlens.index.types import Filters
 
     filters = Filters(date_from=args.since, date_to=args.until, doc_type=args.doc_type,
                       source=args.source, country=args.country)
@@ -260,7 +260,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from app.settings import describe
+    from listlens.app.settings import describe
 
     for name, default, meaning in describe():
         print(f"{name:<30} {default:<22} {meaning}")
@@ -268,7 +268,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app.ui import serve
+    from listlens.app.ui import serve
 
     settings = _settings(args)
     if settings.host not in ("127.0.0.1", "localhost", "::1") and not (settings.auth or args.insecure):
@@ -280,7 +280,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from evals.bench import main as bench, parse_scales
+    from listlens.evals.bench import main as bench, parse_scales
 
     settings = _settings(args)
     bench(args.json_out, parse_scales(args.scale) if args.scale else None, args.quick, args.work_dir,
@@ -292,7 +292,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from evals.runner import run_eval
+    from listlens.evals.runner import run_eval
 
     for path in (args.gold, args.corpus):
         if not path.exists():
@@ -319,7 +319,7 @@ COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "docs": cmd_docs, "remove": cm
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TQDM_DISABLE", "1")  # library progress bars would garble our output
     args = build_parser().parse_args(argv)
-    from index.errors import ListLensError
+    from listlens.index.errors import ListLensError
 
     try:
         return COMMANDS[args.command](args)

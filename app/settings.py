@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from index.config import IndexConfig
+from listlens.index.config import IndexConfig
 
 PREFIX = "LISTLENS_"
 
@@ -101,7 +101,7 @@ def _field_docs() -> dict[str, str]:
     import ast
     import inspect
 
-    import index.config as module
+    import listlens.index.config as module
 
     tree = ast.parse(inspect.getsource(module))
     docs, last = {}, None

@@ -13,17 +13,17 @@ import os
 from pathlib import Path
 from typing import Any
 
-from app import ui_api
-from app.settings import Settings
-from app.ui_ask import BACKENDS, Asker, Conversation
-from app.ui_evaluate import (FAILURE_COLUMNS, METRIC_COLUMNS, SAMPLE_GOLD, SUMMARY_COLUMNS,
+from listlens.app import ui_api
+from listlens.app.settings import Settings
+from listlens.app.ui_ask import BACKENDS, Asker, Conversation
+from listlens.app.ui_evaluate import (FAILURE_COLUMNS, METRIC_COLUMNS, SAMPLE_GOLD, SUMMARY_COLUMNS,
                              entity_rows,
                              failure_rows, metric_rows, run_gold_on_library, run_summary,
                              summarize_available)
-from app.ui_library import (DOC_COLUMNS, RESULT_COLUMNS, document_choices, document_rows,
+from listlens.app.ui_library import (DOC_COLUMNS, RESULT_COLUMNS, document_choices, document_rows,
                             ingest_uploads, reindex, upload_dir_for)
-from app.ui_render import esc, kv_html, notice_html, stats_html, summary_html
-from ingest.readers import SUPPORTED
+from listlens.app.ui_render import esc, kv_html, notice_html, stats_html, summary_html
+from listlens.ingest.readers import SUPPORTED
 
 SAMPLE_CORPUS = Path(__file__).parent / "sample_corpus"
 
@@ -261,7 +261,7 @@ def serve(settings: Settings, ingest_sample: bool = False) -> None:
     import threading
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from index.library import Library
+    from listlens.index.library import Library
 
     library = Library(settings.index)
     failure: list[BaseException] = []

@@ -10,10 +10,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from app.ui_ask import make_filters
-from app.ui_evaluate import entity_rows, run_summary, summarize_available
-from app.ui_library import ingest_uploads
-from app.ui_render import esc, notice_html
+from listlens.app.ui_ask import make_filters
+from listlens.app.ui_evaluate import entity_rows, run_summary, summarize_available
+from listlens.app.ui_library import ingest_uploads
+from listlens.app.ui_render import esc, notice_html
 
 
 def register(gr, library, upload_dir: Path, max_bytes: int) -> None:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.ui_render import answer_html, chat_text, esc, notice_html
-from index.types import Answer, Filters
+from listlens.app.ui_render import answer_html, chat_text, esc, notice_html
+from listlens.index.types import Answer, Filters
 
 BACKENDS = ["extractive", "local", "openai"]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -85,7 +85,7 @@ class Asker:
                 backend: str) -> Iterator[tuple[list[dict], str, str, Conversation | None, str]]:
         """Yield (chat, answer panel, markdown, conversation, question box) as the answer grows.
         LLM backends stream tokens into the chat; the extractive one answers in one step."""
-        from index.errors import ListLensError
+        from listlens.index.errors import ListLensError
 
         history = list(history or [])
         question = (question or "").strip()

@@ -22,10 +22,10 @@ FAILURE_COLUMNS = ["id", "kind", "question", "expected", "got"]
 def run_gold_on_library(library, gold_path: Path, limit: int | None = None,
                         progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
     """Ask every gold question, score with evals.metrics; returns metrics, rows and chart path."""
-    from evals.gold import load_gold
-    from evals.metrics import score
-    from evals.report import write_chart
-    from evals.runner import prediction
+    from listlens.evals.gold import load_gold
+    from listlens.evals.metrics import score
+    from listlens.evals.report import write_chart
+    from listlens.evals.runner import prediction
 
     gold = load_gold(Path(gold_path), SAMPLE_CORPUS)
     if limit:

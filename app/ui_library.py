@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ingest.readers import SUPPORTED
+from listlens.ingest.readers import SUPPORTED
 
 DOC_COLUMNS = ["title", "type", "published", "nodes", "doc_id", "file"]
 RESULT_COLUMNS = ["file", "result", "nodes", "reason"]

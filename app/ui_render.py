@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from index.types import Answer, Citation, Passage
+from listlens.index.types import Answer, Citation, Passage
 
 
 def esc(value: Any) -> str:

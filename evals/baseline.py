@@ -21,9 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-from index.config import IndexConfig
-from index.errors import ListLensError
-from index.types import Answer, Passage
+from listlens.index.config import IndexConfig
+from listlens.index.errors import ListLensError
+from listlens.index.types import Answer, Passage
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 1024, 200, 2  # llama-index's defaults, and a common top-k
 
@@ -33,8 +33,8 @@ class NaivePipeline:
         from llama_index.core import VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        from index.embed import load_embedder
-        from index.store import Store
+        from listlens.index.embed import load_embedder
+        from listlens.index.store import Store
 
         if config.backend != "extractive":
             raise ListLensError(f"the naive baseline supports only the extractive backend, "
@@ -51,9 +51,9 @@ class NaivePipeline:
         from llama_index.core import Document
         from llama_index.core.node_parser import SentenceSplitter
 
-        from ingest.chunking import doc_id_for
-        from ingest.errors import IngestError
-        from ingest.readers import iter_files, read_path
+        from listlens.ingest.chunking import doc_id_for
+        from listlens.ingest.errors import IngestError
+        from listlens.ingest.readers import iter_files, read_path
 
         splitter = SentenceSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         catalog = self.store.catalog()
@@ -94,7 +94,7 @@ class NaivePipeline:
         return passages
 
     def ask(self, question: str) -> Answer:
-        from index.answer import compose_extractive
+        from listlens.index.answer import compose_extractive
 
         started = time.perf_counter()
         passages = self.retrieve(question)

@@ -84,13 +84,13 @@ def _free_port() -> int:
 
 def _listlens() -> list[str]:
     exe = Path(sys.executable).parent / "listlens"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "listlens.app.cli"]
 
 
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LISTLENS_")}
     env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               TQDM_DISABLE="1", PYTHONPATH=str(REPO))
+               TQDM_DISABLE="1", )
     return env
 
 
@@ -110,7 +110,7 @@ def _wait(proc: subprocess.Popen, timeout: float | None) -> float:
 def run_worker(task: str, args: dict, timeout: float | None = None) -> dict:
     """Run one measured part in a child process; its JSON result plus the child's peak RSS."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "evals.bench_worker", task, json.dumps(args)],
+        proc = subprocess.Popen([sys.executable, "-m", "listlens.evals.bench_worker", task, json.dumps(args)],
                                 stdout=out, stderr=err, cwd=REPO, env=_env())
         rss = _wait(proc, timeout)
         out.seek(0)

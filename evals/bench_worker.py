@@ -41,15 +41,15 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def _config(data_dir: str, collection: str, chroma_url: str | None = None):
-    from index.config import IndexConfig
+    from listlens.index.config import IndexConfig
 
     return IndexConfig(data_dir=Path(data_dir), collection=collection, chroma_url=chroma_url)
 
 
 def _node_texts(paths: list[str], config) -> list[str]:
-    from ingest.chunking import chunk_document, embedding_text
-    from ingest.errors import IngestError
-    from ingest.readers import iter_files, read_path
+    from listlens.ingest.chunking import chunk_document, embedding_text
+    from listlens.ingest.errors import IngestError
+    from listlens.ingest.readers import iter_files, read_path
 
     texts = []
     for path in iter_files([Path(p) for p in paths]):
@@ -66,8 +66,8 @@ def _node_texts(paths: list[str], config) -> list[str]:
 def task_ingest(a: dict) -> dict:
     """ListLens ingest of the corpus into a fresh collection, and the raw encode rate of the same
     node texts, measured half before and half after the ingest so a load swing hits both."""
-    from index.embed import encode_threads
-    from index.library import Library
+    from listlens.index.embed import encode_threads
+    from listlens.index.library import Library
 
     config = _config(a["data_dir"], a["collection"])
     library = Library(config)
@@ -112,7 +112,7 @@ def task_ingest(a: dict) -> dict:
 
 
 def task_naive(a: dict) -> dict:
-    from evals.baseline import NaivePipeline
+    from listlens.evals.baseline import NaivePipeline
 
     pipeline = NaivePipeline(_config(a["data_dir"], a["collection"]))
     pipeline.embedder.encode(["warm up"])
@@ -134,7 +134,7 @@ def _source_rows(config) -> tuple[list[dict], dict]:
     order: ([{doc_id, ids, texts, metas, vectors}], catalog)."""
     import numpy as np
 
-    from index.store import Store
+    from listlens.index.store import Store
 
     store = Store(config)
     catalog = {k: v for k, v in store.catalog().items() if v.get("version")}
@@ -247,7 +247,7 @@ def _timed(fn) -> float:
 def measure_queries(library, questions: list[str], rounds: int) -> dict:
     """Latency (ms) of the first question (loads or builds the caches), then p50/p95 of
     retrieval alone, of extractive answers, and of each retrieval leg."""
-    from index.types import Filters
+    from listlens.index.types import Filters
 
     first_ms = _timed(lambda: library.ask(questions[0], backend="extractive"))
     legs: dict[str, list[float]] = {"retrieve": [], "ask": [], "dense": [], "keyword": [],
@@ -280,8 +280,8 @@ def measure_queries(library, questions: list[str], rounds: int) -> dict:
 
 
 def task_scale(a: dict) -> dict:
-    from index.library import Library
-    from index.store import Store
+    from listlens.index.library import Library
+    from listlens.index.store import Store
 
     source, catalog = _source_rows(_config(a["source_dir"], a["source_collection"]))
     config = _config(a["data_dir"], a["collection"], a.get("chroma_url"))
@@ -309,8 +309,8 @@ def task_scale(a: dict) -> dict:
 def task_llm(a: dict) -> dict:
     """Time to first token and decode rate of the local model (the first of `models` that is
     installed), one prompt of the size an answer prompt has."""
-    from index.errors import LLMUnavailable
-    from index.llm import make_generator
+    from listlens.index.errors import LLMUnavailable
+    from listlens.index.llm import make_generator
 
     # llama.cpp threads wait on each other every token: on busy cores one thread is fastest.
     threads = 1 if os.getloadavg()[0] >= (os.cpu_count() or 1) else None

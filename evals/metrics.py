@@ -50,9 +50,9 @@ import unicodedata
 from collections import defaultdict
 from typing import Any
 
-from evals.gold import GoldItem, same_file
-from ingest.dates import _PATTERNS as DATE_PATTERNS  # to cut the dates found out of the text
-from ingest.dates import find_dates
+from listlens.evals.gold import GoldItem, same_file
+from listlens.ingest.dates import _PATTERNS as DATE_PATTERNS  # to cut the dates found out of the text
+from listlens.ingest.dates import find_dates
 
 COVERAGE = 0.6  # share of a candidate's content words an answer must contain
 OVERLAP = 0.5  # share of the shorter text's content words two texts must share

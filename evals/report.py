@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from evals.gold import KINDS, GoldItem
+from listlens.evals.gold import KINDS, GoldItem
 
 HEADLINE = ["answer_accuracy", "refusal_accuracy", "false_answer_rate", "citation_support",
             "citation_file_precision", "evidence_recall@1", "evidence_recall@5",

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.gold import GoldItem, corpus_collection, load_gold
-from evals.metrics import score
-from index.config import IndexConfig
-from index.types import Answer
+from listlens.evals.gold import GoldItem, corpus_collection, load_gold
+from listlens.evals.metrics import score
+from listlens.index.config import IndexConfig
+from listlens.index.types import Answer
 
 PIPELINES = ("listlens", "naive")
 RETRIEVED_SHOWN = 10
@@ -78,7 +78,7 @@ def prediction(item: GoldItem, answer: Answer, retrieved: list) -> dict[str, Any
 
 def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem],
                  log: Callable[[str], None]) -> tuple[list[dict], dict]:
-    from index.library import Library
+    from listlens.index.library import Library
 
     library = Library(config)
     started = time.perf_counter()
@@ -99,7 +99,7 @@ def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem],
 
 def run_naive(config: IndexConfig, corpus: Path, gold: list[GoldItem],
               log: Callable[[str], None]) -> tuple[list[dict], dict]:
-    from evals.baseline import NaivePipeline
+    from listlens.evals.baseline import NaivePipeline
 
     pipeline = NaivePipeline(config)
     report = pipeline.ingest(corpus)
@@ -114,7 +114,7 @@ def run_naive(config: IndexConfig, corpus: Path, gold: list[GoldItem],
 def run_eval(gold_path: Path, corpus: Path, out: Path, base: IndexConfig, compare: str = "listlens",
              log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run every configuration, write predictions*.jsonl, metrics.json, report.md, chart.png."""
-    from evals.report import write_chart, write_report
+    from listlens.evals.report import write_chart, write_report
 
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     corpus = Path(corpus).resolve()
@@ -157,9 +157,9 @@ def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Callable[[str
     changed. The library keys a document's version on its file's bytes; here the version is a
     fingerprint of the parse (text, sections, metadata) and of the chunker, so a parser or
     chunker change is measured instead of the stale chunks of the old code."""
-    from index.library import IngestReport
-    from ingest.errors import IngestError
-    from ingest.readers import iter_files, read_path
+    from listlens.index.library import IngestReport
+    from listlens.ingest.errors import IngestError
+    from listlens.ingest.readers import iter_files, read_path
 
     library.ingest([])  # indexes nothing, but first clears what an interrupted run left
     report = IngestReport()
@@ -182,7 +182,7 @@ def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Callable[[str
 
 
 def parse_fingerprint(doc, config: IndexConfig) -> str:
-    import ingest.chunking
+    import listlens.ingest.chunking
 
     h = hashlib.sha1(str(doc.metadata.get("content_hash", "")).encode())
     h.update(doc.text.encode())
@@ -190,7 +190,7 @@ def parse_fingerprint(doc, config: IndexConfig) -> str:
     for sec in doc.sections or []:
         h.update(json.dumps([sec.start, sec.end, sec.kind, sec.metadata], sort_keys=True,
                             default=str).encode())
-    h.update(Path(ingest.chunking.__file__).read_bytes())
+    h.update(Path(listlens.ingest.chunking.__file__).read_bytes())
     h.update(f"{config.chunk_size}/{config.chunk_overlap}".encode())
     return h.hexdigest()[:16]
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.cite import Evidence
-from index.entities import normalize
-from ingest.dates import long_date, parse_date
-from index.text import FR_DOC_NUMBER, content_words, sentence_spans, stem
-from index.types import Answer, AnswerSentence, Citation, Passage
+from listlens.index.cite import Evidence
+from listlens.index.entities import normalize
+from listlens.ingest.dates import long_date, parse_date
+from listlens.index.text import FR_DOC_NUMBER, content_words, sentence_spans, stem
+from listlens.index.types import Answer, AnswerSentence, Citation, Passage
 
 REFUSAL = "The documents don't say."
 

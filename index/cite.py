@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.text import content_words, stem
-from index.types import Passage
+from listlens.index.text import content_words, stem
+from listlens.index.types import Passage
 
 _FACT = re.compile(r"\b\d[\d,./%-]*\b")
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.store import Store
+from listlens.index.store import Store
 
 # Legal forms say nothing about which entity is meant: "Spacety Co., Ltd." = "Spacety".
 LEGAL_FORMS = frozenset("""

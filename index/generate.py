@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from index.answer import Question, compose_extractive, refusal, scored_evidence
-from index.cite import align
-from index.errors import LLMUnavailable
-from index.prompts import NOT_FOUND, answer_messages
-from index.text import sentence_spans
-from index.types import Answer, AnswerSentence, Citation, Passage
+from listlens.index.answer import Question, compose_extractive, refusal, scored_evidence
+from listlens.index.cite import align
+from listlens.index.errors import LLMUnavailable
+from listlens.index.prompts import NOT_FOUND, answer_messages
+from listlens.index.text import sentence_spans
+from listlens.index.types import Answer, AnswerSentence, Citation, Passage
 
 MAX_EVIDENCE = 8
 UNSUPPORTED = "The model's answer was not supported by the passages."

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from llama_index.core.schema import TextNode
 
-from index.store import Store
+from listlens.index.store import Store
 
 
 def _nodes_from_store(store: Store, versions: dict[str, str]) -> list[TextNode]:

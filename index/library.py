@@ -15,14 +15,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from index.config import IndexConfig
-from index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
-from index.store import Store
-from index.types import Answer, Filters, Passage, Summary
-from ingest.chunking import chunk_document, doc_id_for, embedding_text
-from ingest.errors import IngestError
-from ingest.readers import iter_files, read_path
-from ingest.types import ParsedDocument
+from listlens.index.config import IndexConfig
+from listlens.index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
+from listlens.index.store import Store
+from listlens.index.types import Answer, Filters, Passage, Summary
+from listlens.ingest.chunking import chunk_document, doc_id_for, embedding_text
+from listlens.ingest.errors import IngestError
+from listlens.ingest.readers import iter_files, read_path
+from listlens.ingest.types import ParsedDocument
 
 MAX_QUESTION_CHARS = 4000
 EMBED_BATCH = 2048  # nodes embedded and written per step: bounds memory on huge list files
@@ -61,7 +61,7 @@ class Library:
 
     @property
     def embedder(self):
-        from index.embed import load_embedder
+        from listlens.index.embed import load_embedder
 
         return load_embedder(self.config.embed_batch_size)
 
@@ -176,9 +176,9 @@ class Library:
     def retriever(self):
         """A retriever over the current library; the caches are reloaded only when the catalog
         has changed since the last question."""
-        from index.entities import load_entity_table
-        from index.keyword import load_keyword_index
-        from index.retrieve import Retriever
+        from listlens.index.entities import load_entity_table
+        from listlens.index.keyword import load_keyword_index
+        from listlens.index.retrieve import Retriever
 
         versions = self.store.ready_versions()
         fingerprint = Store.fingerprint(versions)
@@ -205,9 +205,9 @@ class Library:
             on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer from the library, every sentence cited, or refuse. `backend` overrides the
         configured one; `on_token` receives an LLM's reply as it streams."""
-        from index.answer import Question, compose_extractive
-        from index.generate import compose_with_llm
-        from index.structured import answer_alias_count, answer_from_document_facts, answer_from_records
+        from listlens.index.answer import Question, compose_extractive
+        from listlens.index.generate import compose_with_llm
+        from listlens.index.structured import answer_alias_count, answer_from_document_facts, answer_from_records
 
         started = time.perf_counter()
         question = clean_question(question)
@@ -251,7 +251,7 @@ class Library:
     def _rule_naming(self, entity_node_ids: list[str], question: str) -> str | None:
         """"Who signed the rule that added NSO Group?": the one rule whose Entity List table
         names the entity the question names; None when there is no such rule or several."""
-        from index.structured import asks_document_fact, rules_naming
+        from listlens.index.structured import asks_document_fact, rules_naming
 
         if not asks_document_fact(question):
             return None
@@ -269,7 +269,7 @@ class Library:
 
     def generator(self, backend: str):
         """The LLM behind `backend`, created once and kept (a local model loads once)."""
-        from index.llm import make_generator
+        from listlens.index.llm import make_generator
 
         with self._lock:
             if backend not in self._generators:
@@ -297,7 +297,7 @@ class Library:
         named in `doc_ids` (ids or the paths/URLs they were ingested from), or of those
         published between `since` and `until` (ISO dates, inclusive), optionally only those
         whose source contains `source`. `backend` writes the narrative (default: configured)."""
-        from index.summarize import summarize
+        from listlens.index.summarize import summarize
 
         started = time.perf_counter()
         docs = self._select(doc_ids, since, until, source)
@@ -337,7 +337,7 @@ class Library:
         """Add a web page, or every item of an RSS/Atom feed. A document's identity is its URL:
         feed items already in the library are skipped (counted as unchanged) without fetching.
         An unreachable or malformed URL is reported as a failure naming it; nothing else is lost."""
-        from ingest.feeds import fetch, is_feed, parse_feed, read_fetched
+        from listlens.ingest.feeds import fetch, is_feed, parse_feed, read_fetched
 
         started = time.perf_counter()
         report = IngestReport()
@@ -376,7 +376,7 @@ def _named(entities, question: str) -> tuple[str, ...]:
     """Normalised names of the entities the question names, as written and in full."""
     if entities is None:
         return ()
-    from index.entities import normalize
+    from listlens.index.entities import normalize
 
     found = entities.mentions(question)
     return tuple(dict.fromkeys([g for _, g in found] + [normalize(e.name) for e, _ in found]))

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Protocol, runtime_checkable
 
-from index import models
-from index.errors import LLMUnavailable
+from listlens.index import models
+from listlens.index.errors import LLMUnavailable
 
 Messages = list[dict]  # [{"role": "system" | "user" | "assistant", "content": str}, ...]
 

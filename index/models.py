@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import LLMUnavailable
+from listlens.index.errors import LLMUnavailable
 
 DEFAULT_MODEL = "qwen2.5-1.5b"
 _CHUNK = 8 << 20

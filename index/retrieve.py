@@ -15,9 +15,9 @@ import numpy as np
 
 from llama_index.core.schema import QueryBundle
 
-from index.store import Store
-from index.text import FR_DOC_NUMBER
-from index.types import Filters, Passage
+from listlens.index.store import Store
+from listlens.index.text import FR_DOC_NUMBER
+from listlens.index.types import Filters, Passage
 
 RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top rank
 # Dense, keyword, named entity, named document. A chunk about the very entity or rule the

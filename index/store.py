@@ -19,8 +19,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from index.config import IndexConfig
-from index.errors import StoreUnavailable
+from listlens.index.config import IndexConfig
+from listlens.index.errors import StoreUnavailable
 
 CATALOG_SUFFIX = "__docs"
 GENERATION_ID = "__generation__"  # catalog entry re-stamped by every catalog write

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from index.answer import cite
-from index.cite import Evidence
-from index.entities import normalize
-from index.store import Store
-from index.types import Answer, AnswerSentence, Passage
-from ingest.dates import long_date
+from listlens.index.answer import cite
+from listlens.index.cite import Evidence
+from listlens.index.entities import normalize
+from listlens.index.store import Store
+from listlens.index.types import Answer, AnswerSentence, Passage
+from listlens.ingest.dates import long_date
 
 FR_CITATION = re.compile(r"\b(\d{1,3})\s*FR\s*(\d{2,6})\b")
 FR_DOC = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?:No\.?\s*)?(\d{4}-\d{4,6})\b", re.I)
@@ -134,8 +134,8 @@ _FACTS = [
 
 def _sentence_holding(rows: list[Row], value: str, is_date: bool) -> Evidence | None:
     """The first sentence of the document's chunks that states `value`."""
-    from index.text import sentence_spans
-    from ingest.dates import find_dates
+    from listlens.index.text import sentence_spans
+    from listlens.ingest.dates import find_dates
 
     for node_id, text, meta in sorted(rows, key=lambda r: int(r[2].get("start", 0))):
         for s, e in sentence_spans(text):

@@ -19,14 +19,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from index.answer import Question, cite
-from index.cite import Evidence
-from index.entities import EntityTable, normalize
-from index.errors import LLMUnavailable
-from index.store import Store
-from index.text import sentence_spans
-from index.types import AnswerSentence, Citation, Conflict, Passage, Summary, SummaryRow
-from ingest.countries import _ISO2  # the project's one table of country names
+from listlens.index.answer import Question, cite
+from listlens.index.cite import Evidence
+from listlens.index.entities import EntityTable, normalize
+from listlens.index.errors import LLMUnavailable
+from listlens.index.store import Store
+from listlens.index.text import sentence_spans
+from listlens.index.types import AnswerSentence, Citation, Conflict, Passage, Summary, SummaryRow
+from listlens.ingest.countries import _ISO2  # the project's one table of country names
 
 KEY_PER_DOC = 12  # key sentences kept per document (the map step's bound)
 NARRATIVE_MAX = 6
@@ -586,8 +586,8 @@ def summarize(store: Store, docs: list[dict], embedder=None, generator=None,
 def _llm_narrative(title: str, evidence: list[Evidence], embedder, generator,
                    citer: Citer) -> tuple[list[AnswerSentence] | None, str]:
     """The LLM writes over the key sentences; `check_reply` keeps only what they support."""
-    from index.generate import check_reply
-    from index.prompts import summary_messages
+    from listlens.index.generate import check_reply
+    from listlens.index.prompts import summary_messages
 
     try:
         reply = generator.generate(summary_messages(title, [plain(e.text) for e in evidence]),

@@ -14,7 +14,7 @@ from functools import lru_cache
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
-from ingest.types import ParsedDocument, Section
+from listlens.ingest.types import ParsedDocument, Section
 
 
 def doc_id_for(source: str) -> str:

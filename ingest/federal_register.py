@@ -14,11 +14,11 @@ import re
 from datetime import date, timedelta
 from xml.etree.ElementTree import Element
 
-from ingest.countries import country_name
-from ingest.dates import parse_date
-from ingest.lists import LIST_NAMES
-from ingest.textbuild import TextBuilder, flat_meta, squash
-from ingest.types import Meta, ParsedDocument, Section
+from listlens.ingest.countries import country_name
+from listlens.ingest.dates import parse_date
+from listlens.ingest.lists import LIST_NAMES
+from listlens.ingest.textbuild import TextBuilder, flat_meta, squash
+from listlens.ingest.types import Meta, ParsedDocument, Section
 
 FR_ROOTS = ("RULE", "PRORULE", "NOTICE", "PRESDOC")
 _HEADER_TAGS = ("AGENCY", "SUBAGY", "CFR", "DEPDOC", "RIN", "SUBJECT")

@@ -16,10 +16,10 @@ from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlparse
 from xml.etree import ElementTree
 
-from ingest.dates import parse_date
-from ingest.errors import IngestError
-from ingest.readers import DEFAULT_MAX_BYTES, read_bytes
-from ingest.types import ParsedDocument
+from listlens.ingest.dates import parse_date
+from listlens.ingest.errors import IngestError
+from listlens.ingest.readers import DEFAULT_MAX_BYTES, read_bytes
+from listlens.ingest.types import ParsedDocument
 
 TIMEOUT_S = 20.0
 USER_AGENT = "ListLens/0.1 (+sanctions document intake)"

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from ingest.countries import country_name
-from ingest.dates import long_date, parse_date
-from ingest.errors import IngestError
-from ingest.textbuild import TextBuilder, flat_meta, squash
-from ingest.types import Meta, ParsedDocument
+from listlens.ingest.countries import country_name
+from listlens.ingest.dates import long_date, parse_date
+from listlens.ingest.errors import IngestError
+from listlens.ingest.textbuild import TextBuilder, flat_meta, squash
+from listlens.ingest.types import Meta, ParsedDocument
 
 # One spelling per list, the one the Consolidated Screening List uses, so filters agree across
 # sources.

@@ -13,10 +13,10 @@ from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from ingest.dates import long_date, parse_date
-from ingest.errors import IngestError
-from ingest.textbuild import TextBuilder, flat_meta
-from ingest.types import Meta, ParsedDocument
+from listlens.ingest.dates import long_date, parse_date
+from listlens.ingest.errors import IngestError
+from listlens.ingest.textbuild import TextBuilder, flat_meta
+from listlens.ingest.types import Meta, ParsedDocument
 
 _GOV = re.compile(r"Department of|Treasury|Bureau of Industry|White House|Commerce", re.I)
 

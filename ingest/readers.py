@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ingest import federal_register, lists, news, regulations
-from ingest.dates import parse_date
-from ingest.errors import IngestError
-from ingest.types import Meta, ParsedDocument, Section
+from listlens.ingest import federal_register, lists, news, regulations
+from listlens.ingest.dates import parse_date
+from listlens.ingest.errors import IngestError
+from listlens.ingest.types import Meta, ParsedDocument, Section
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".json", ".csv", ".pdf")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024

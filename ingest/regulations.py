@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.dates import find_dates
-from ingest.textbuild import flat_meta
-from ingest.types import ParsedDocument, Section
+from listlens.ingest.dates import find_dates
+from listlens.ingest.textbuild import flat_meta
+from listlens.ingest.types import ParsedDocument, Section
 
 _HEADING = re.compile(r"\A\s*#*\s*§\s*(\d+\.\d+[a-z]?)\s+(.+?)\s*#*\s*$", re.M)
 _TOP = re.compile(r"^\(([a-z])\)\s*(?:\*([^*]+)\*)?", re.M)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.types import Meta, Section
+from listlens.ingest.types import Meta, Section
 
 # ASCII whitespace only: thin and no-break spaces (e.g. "§§\u2009744.11") are part of the text
 # that citations quote, so they must survive normalisation.

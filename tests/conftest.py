@@ -40,7 +40,7 @@ def wait_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 
 
 
 def make_config(data_dir: Path, **kwargs):
-    from index.config import IndexConfig
+    from listlens.index.config import IndexConfig
 
     return IndexConfig(data_dir=data_dir, **kwargs)
 
@@ -48,7 +48,7 @@ def make_config(data_dir: Path, **kwargs):
 @pytest.fixture
 def library(tmp_path):
     """An empty library in an embedded store of its own."""
-    from index.library import Library
+    from listlens.index.library import Library
 
     return Library(make_config(tmp_path / "data"))
 
@@ -56,7 +56,7 @@ def library(tmp_path):
 @pytest.fixture(scope="session")
 def sample_library(tmp_path_factory):
     """The bundled sample corpus, ingested once for the whole session (read-only use)."""
-    from index.library import Library
+    from listlens.index.library import Library
 
     lib = Library(make_config(tmp_path_factory.mktemp("sample") / "data"))
     report = lib.ingest([SAMPLE_CORPUS])
@@ -91,5 +91,5 @@ def chroma_server(tmp_path_factory):
 
 def run_cli(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run the real `listlens` command in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, text=True,
+    return subprocess.run([sys.executable, "-m", "listlens.app.cli", *args], cwd=cwd, text=True,
                           capture_output=True, timeout=timeout)

@@ -28,7 +28,7 @@ end user <script>window.__xss=1</script> and <img src=x onerror="window.__xss=2"
 def ui_library(tmp_path_factory):
     """A library of its own (the tests upload and delete; the shared sample library is
     read-only), holding the sample corpus and one hostile document."""
-    from index.library import Library
+    from listlens.index.library import Library
 
     root = tmp_path_factory.mktemp("ui")
     lib = Library(make_config(root / "data"))
@@ -203,7 +203,7 @@ def test_api_ingest_keeps_uploads_in_their_folder(ui_url, ui_library, tmp_path):
     assert report["ok"], report
     name = report["files"][0]["file"]
     assert "/" not in name and not name.startswith(".")
-    from app.ui_library import upload_dir_for
+    from listlens.app.ui_library import upload_dir_for
 
     assert (upload_dir_for(ui_library.config.data_dir) / name).is_file()
 
@@ -211,7 +211,7 @@ def test_api_ingest_keeps_uploads_in_their_folder(ui_url, ui_library, tmp_path):
 # --- the logic behind the tabs, without a browser ---------------------------------------------
 
 def test_upload_names_cannot_escape_the_upload_folder(tmp_path):
-    from app.ui_library import safe_name, stage_upload
+    from listlens.app.ui_library import safe_name, stage_upload
 
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("..\\..\\windows\\evil.md") == "evil.md"
@@ -233,7 +233,7 @@ def test_upload_names_cannot_escape_the_upload_folder(tmp_path):
 
 
 def test_followups_name_the_previous_turns_entity():
-    from app.ui_ask import Conversation, resolve_followup
+    from listlens.app.ui_ask import Conversation, resolve_followup
 
     def named_in(text):
         return ["NSO Group"] if "NSO" in text else []
@@ -250,8 +250,8 @@ def test_followups_name_the_previous_turns_entity():
 
 
 def test_rendering_escapes_document_text():
-    from app.ui_render import answer_html, chat_text, summary_html
-    from index.types import Answer, AnswerSentence, Citation
+    from listlens.app.ui_render import answer_html, chat_text, summary_html
+    from listlens.index.types import Answer, AnswerSentence, Citation
 
     hostile = '<script>alert(1)</script><img src=x onerror="x()">'
     c = Citation(1, "/d/<b>.md", hostile, "2022-01-01", 0, 10, hostile, publisher=hostile)

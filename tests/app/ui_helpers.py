@@ -17,8 +17,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 @contextmanager
 def served(library, **settings_kwargs):
     """`build(library)` launched in this process on 127.0.0.1; yields its URL."""
-    from app.settings import Settings
-    from app.ui import build, launch
+    from listlens.app.settings import Settings
+    from listlens.app.ui import build, launch
 
     settings = Settings(index=library.config, host="127.0.0.1", port=free_port(), **settings_kwargs)
     demo = build(library, settings)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from app.cli import main
-from evals.bench import format_table, parse_scales
+from listlens.app.cli import main
+from listlens.evals.bench import format_table, parse_scales
 
 
 def test_parse_scales():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.floors import check_floors, load_floors
+from listlens.evals.floors import check_floors, load_floors
 from tests.conftest import REPO, SHARED_CORPUS, run_cli
 
 PREDICTION_KEYS = {"id", "question", "answer", "refused", "citations", "retrieved", "latency_s",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from evals.gold import Evidence, GoldItem, same_file
-from evals.metrics import aggregate, answer_correct, overlaps, percentile, score, score_item
+from listlens.evals.gold import Evidence, GoldItem, same_file
+from listlens.evals.metrics import aggregate, answer_correct, overlaps, percentile, score, score_item
 
 RULE = "/corpus/rules/FR-2021-24123.xml"
 NEWS = "/corpus/news/spyware.md"

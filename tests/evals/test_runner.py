@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.runner import eval_config, parse_specs
-from index.config import IndexConfig
+from listlens.evals.runner import eval_config, parse_specs
+from listlens.index.config import IndexConfig
 
 
 def test_the_baseline_keeps_its_extractive_composer_when_listlens_runs_an_llm():

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from index import models
-from index.errors import LLMUnavailable
-from index.llm import wait_until_serving
+from listlens.index import models
+from listlens.index.errors import LLMUnavailable
+from listlens.index.llm import wait_until_serving
 
 TEST_MODEL = "qwen2.5-0.5b"  # small enough for CI, real enough to follow a chat template
 N_CTX = 1024
@@ -48,7 +48,7 @@ def small_model_path(model_cache) -> Path:
 
 @pytest.fixture(scope="session")
 def local_generator(small_model_path, model_cache):
-    from index.llm import LocalGenerator
+    from listlens.index.llm import LocalGenerator
 
     # One thread: immune to other processes on the cores (see LocalGenerator's docstring).
     gen = LocalGenerator(TEST_MODEL, model_cache, n_ctx=N_CTX, n_threads=1)

@@ -11,20 +11,20 @@ from tests.conftest import make_config
 from tests.index.llm_fixtures import (  # noqa: F401  (fixtures are used by name)
     closed_port_url, llama_server_url, model_cache, silent_server, small_model_path, unfounded_server)
 
-from index.generate import UNSUPPORTED
+from listlens.index.generate import UNSUPPORTED
 
 QUESTION = "Under which executive order was SUEX designated?"
 
 
 def _library_over_sample(sample_library, **settings):
-    from index.library import Library
+    from listlens.index.library import Library
 
     return Library(make_config(sample_library.config.data_dir, **settings))
 
 
 def _assert_checked(answer) -> None:
     """Every kept sentence carries citations, and every citation quotes its document exactly."""
-    from ingest.readers import read_path
+    from listlens.ingest.readers import read_path
 
     for sentence in answer.sentences:
         assert sentence.citations, f"uncited sentence kept: {sentence.text}"

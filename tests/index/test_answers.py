@@ -63,7 +63,7 @@ def test_when_question_cites_a_record_with_the_date(sample_library):
 def test_every_citation_quotes_its_document_exactly(sample_library):
     from pathlib import Path
 
-    from ingest.readers import read_path
+    from listlens.ingest.readers import read_path
 
     for question in ("Why was the Academy of Military Medical Sciences added?",
                      "What license review policy applies to NSO Group?"):
@@ -109,9 +109,9 @@ def test_an_acronym_in_the_question_matches_the_name_spelt_out(sample_library):
 
 def test_the_evidence_bar_is_lowest_for_the_record_of_the_entity_asked_about():
     # A record's long address makes it compare weakly with a short question; it still answers.
-    from index.answer import Question, evidence_bar
-    from index.cite import Evidence
-    from index.types import Passage
+    from listlens.index.answer import Question, evidence_bar
+    from listlens.index.cite import Evidence
+    from listlens.index.types import Passage
 
     text = ("Computer Security Initiative Consultancy PTE. LTD. (a.k.a. COSEINC) of Singapore is on "
             "the Entity List (EL) under 86 FR 60760, 11/4/21; address: 102F Pasir Panjang Rd.")

@@ -18,8 +18,8 @@ from tests.conftest import REPO, SAMPLE_CORPUS, make_config
 INGEST_SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from index.config import IndexConfig
-    from index import library as lib_module
+    from listlens.index.config import IndexConfig
+    from listlens.index import library as lib_module
     lib_module.EMBED_BATCH = 64  # many small write steps, so a kill lands between them
     lib = lib_module.Library(IndexConfig(data_dir=Path(sys.argv[1])))
     def progress(source, done, total):
@@ -44,7 +44,7 @@ def chunk_ids(library) -> list[str]:
 @pytest.fixture(scope="module")
 def corpus_and_clean_run(tmp_path_factory):
     """A corpus with one list file big enough to take several write steps, ingested cleanly."""
-    from index.library import Library
+    from listlens.index.library import Library
 
     root = tmp_path_factory.mktemp("crash")
     corpus = root / "corpus"
@@ -59,7 +59,7 @@ def corpus_and_clean_run(tmp_path_factory):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path, corpus_and_clean_run, seed):
-    from index.library import Library
+    from listlens.index.library import Library
 
     corpus, clean = corpus_and_clean_run
     clean_count = clean.store.count()

@@ -15,7 +15,7 @@ SENTENCES = [
 
 
 def test_compare_vectors_are_unit_length_and_close_to_the_float_models():
-    from index.embed import load_embedder
+    from listlens.index.embed import load_embedder
 
     embedder = load_embedder()
     exact, quick = embedder.encode(SENTENCES), embedder.compare(SENTENCES)
@@ -25,7 +25,7 @@ def test_compare_vectors_are_unit_length_and_close_to_the_float_models():
 
 
 def test_compare_ranks_evidence_as_the_float_model_does():
-    from index.embed import load_embedder
+    from listlens.index.embed import load_embedder
 
     embedder = load_embedder()
     for vectors in (embedder.encode(SENTENCES), embedder.compare(SENTENCES)):

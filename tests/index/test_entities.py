@@ -1,6 +1,6 @@
 """The entity table finds an entity however the question spells it."""
 
-from index.entities import Entity, EntityTable, normalize
+from listlens.index.entities import Entity, EntityTable, normalize
 
 
 def table(*names_and_aliases: tuple[str, list[str]]) -> EntityTable:

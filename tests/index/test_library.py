@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import DocumentNotFound, EmptyQuestion, ListLensError
+from listlens.index.errors import DocumentNotFound, EmptyQuestion, ListLensError
 from tests.conftest import SAMPLE_CORPUS, make_config
 
 RULE = next((SAMPLE_CORPUS / "rules").glob("*.xml"))
@@ -15,7 +15,7 @@ RULE = next((SAMPLE_CORPUS / "rules").glob("*.xml"))
 
 def _document_text(citation) -> str:
     """The canonical text of the cited document, re-read from its file."""
-    from ingest.readers import read_path
+    from listlens.ingest.readers import read_path
 
     docs = read_path(Path(citation.file))
     return next(d.text for d in docs if d.source == citation.file)
@@ -109,7 +109,7 @@ def test_bad_files_are_reported_and_the_rest_is_ingested(library, tmp_path):
 
 
 def test_oversized_file_is_refused_with_the_limit(tmp_path):
-    from index.library import Library
+    from listlens.index.library import Library
 
     big = tmp_path / "big.txt"
     big.write_text("Entity List news. " * 70_000)  # about 1.2 MB
@@ -119,7 +119,7 @@ def test_oversized_file_is_refused_with_the_limit(tmp_path):
 
 
 def test_a_chroma_server_store_is_shared_by_two_libraries(chroma_server, tmp_path):
-    from index.library import Library
+    from listlens.index.library import Library
 
     writer = Library(make_config(tmp_path / "a", chroma_url=chroma_server, collection="shared"))
     report = writer.ingest([SAMPLE_CORPUS / "press"])
@@ -131,8 +131,8 @@ def test_a_chroma_server_store_is_shared_by_two_libraries(chroma_server, tmp_pat
 
 
 def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path):
-    from index.errors import StoreUnavailable
-    from index.library import Library
+    from listlens.index.errors import StoreUnavailable
+    from listlens.index.library import Library
     from tests.conftest import free_port
 
     with pytest.raises(StoreUnavailable, match="127.0.0.1"):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from index import models
-from index.errors import LLMUnavailable
-from index.llm import Generator, LocalGenerator, OpenAIGenerator, make_generator
+from listlens.index import models
+from listlens.index.errors import LLMUnavailable
+from listlens.index.llm import Generator, LocalGenerator, OpenAIGenerator, make_generator
 from tests.index.llm_fixtures import (  # noqa: F401  (fixtures are used by name)
     TEST_MODEL,
     closed_port_url,

@@ -40,7 +40,7 @@ Two entities are added under two destinations, which accounts for the difference
 
 @pytest.fixture(scope="module")
 def shapes_library(tmp_path_factory):
-    from index.library import Library
+    from listlens.index.library import Library
 
     folder = tmp_path_factory.mktemp("shapes-docs")
     (folder / "drone-parts.md").write_text(ARTICLE, encoding="utf-8")
@@ -83,7 +83,7 @@ def test_a_total_over_several_names_is_not_given_as_one_names_figure(shapes_libr
 
 
 def test_a_quoted_section_name_is_read_and_possessives_are_not_quotes():
-    from index.answer import Question
+    from listlens.index.answer import Question
 
     assert Question.parse("What does the 'Allied Governments Note' in the rule clarify?").phrases == (
         "allied governments note",)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.summarize import summarize
+from listlens.index.summarize import summarize
 from tests.conftest import SAMPLE_CORPUS, SHARED_CORPUS, make_config, run_cli
 from tests.index.llm_fixtures import local_generator, model_cache, small_model_path  # noqa: F401
 
@@ -30,7 +30,7 @@ needs_shared = pytest.mark.skipif(not SHARED_CORPUS.exists(), reason="../shared/
 
 
 def _text_of(file: str) -> str:
-    from ingest.readers import read_path
+    from listlens.ingest.readers import read_path
 
     return read_path(Path(file))[0].text
 
@@ -149,7 +149,7 @@ def test_cli_summarize_json(tmp_path):
 @pytest.fixture(scope="module")
 def shared_library(tmp_path_factory):
     """Only the files the done-when checks need (the whole corpus holds 30k list records)."""
-    from index.library import Library
+    from listlens.index.library import Library
 
     lib = Library(make_config(tmp_path_factory.mktemp("shared") / "data"))
     report = lib.ingest([*FR_RULE.glob("*.xml"), *(NEWS / f for f in NOV_2021_NEWS)])
@@ -159,7 +159,7 @@ def shared_library(tmp_path_factory):
 
 @needs_shared
 def test_full_rule_lists_every_entity_with_country_and_reason(shared_library):
-    from ingest.readers import read_path
+    from listlens.ingest.readers import read_path
 
     rule = next(FR_RULE.glob("*.xml"))
     entries = [s.metadata for s in read_path(rule)[0].sections if s.kind == "table_entry"]

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers import read_path
-from ingest.types import ParsedDocument
+from listlens.ingest.readers import read_path
+from listlens.ingest.types import ParsedDocument
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
 # The shared evaluation corpus sits next to the project checkout (../shared/corpus).

@@ -1,7 +1,7 @@
 """Federal Register rules: GPO XML, API JSON and plain text become a readable rule whose summary,
 reasons and Entity List entries are sections of their own."""
 
-from ingest.readers import read_bytes
+from listlens.ingest.readers import read_bytes
 from tests.ingest.helpers import CORPUS, FIXTURES, needs_corpus, read_one, spans
 
 

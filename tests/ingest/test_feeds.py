@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ingest.errors import IngestError
-from ingest.feeds import fetch, is_feed, parse_feed, read_fetched
+from listlens.ingest.errors import IngestError
+from listlens.ingest.feeds import fetch, is_feed, parse_feed, read_fetched
 from tests.conftest import free_port
 
 PAGE_A = """<html><head><title>Commerce lists two drone parts brokers</title>

@@ -7,8 +7,8 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.errors import IngestError
-from ingest.readers import SUPPORTED, read_bytes
+from listlens.ingest.errors import IngestError
+from listlens.ingest.readers import SUPPORTED, read_bytes
 from tests.ingest.helpers import FIXTURES
 
 REAL = [(path.suffix, path.read_bytes()) for path in sorted(FIXTURES.iterdir())]

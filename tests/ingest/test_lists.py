@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from ingest.errors import IngestError
-from ingest.readers import read_bytes
+from listlens.ingest.errors import IngestError
+from listlens.ingest.readers import read_bytes
 from tests.ingest.helpers import CORPUS, FIXTURES, needs_corpus, read_one, spans
 
 

@@ -1,7 +1,7 @@
 """News and press releases: archive markdown, dated plain text, FR-abstract posts and HTML pages,
 with headers, tag blocks and page chrome kept out of the text."""
 
-from ingest.readers import read_bytes
+from listlens.ingest.readers import read_bytes
 from tests.ingest.helpers import FIXTURES, read_one, spans
 
 

@@ -3,8 +3,8 @@ raise IngestError with a reason; every document in the shared corpus gets its pu
 
 import pytest
 
-from ingest.errors import IngestError
-from ingest.readers import iter_files, read_bytes, read_path
+from listlens.ingest.errors import IngestError
+from listlens.ingest.readers import iter_files, read_bytes, read_path
 from tests.ingest.helpers import CORPUS, FIXTURES, needs_corpus, read_one
 
 

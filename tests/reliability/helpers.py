@@ -134,7 +134,7 @@ class ServeProcess:
         self.url = f"http://127.0.0.1:{self.port}/"
         env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "TQDM_DISABLE": "1"}
         self.log = open(data_dir.parent / f"serve-{self.port}.log", "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--sample",
+        self.proc = subprocess.Popen([sys.executable, "-m", "listlens.app.cli", "serve", "--sample",
                                       "--host", "127.0.0.1", "--port", str(self.port),
                                       "--data-dir", str(data_dir), *extra],
                                      cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)

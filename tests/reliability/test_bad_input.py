@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.errors import EmptyQuestion, ListLensError
-from ingest.errors import IngestError
-from ingest.readers import SUPPORTED, read_bytes
+from listlens.index.errors import EmptyQuestion, ListLensError
+from listlens.ingest.errors import IngestError
+from listlens.ingest.readers import SUPPORTED, read_bytes
 from tests.conftest import run_cli
 from tests.reliability.helpers import FULL
 

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from index.library import Library
+from listlens.index.library import Library
 from tests.conftest import REPO, SAMPLE_CORPUS, SHARED_CORPUS, make_config
 from tests.index.test_crash import INGEST_SCRIPT, chunk_ids, write_list_file
 from tests.reliability.helpers import FULL

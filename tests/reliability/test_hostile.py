@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.ui_library import safe_name, stage_upload, upload_dir_for
-from app.ui_render import answer_html, chat_text, sources_html
-from index.library import Library
+from listlens.app.ui_library import safe_name, stage_upload, upload_dir_for
+from listlens.app.ui_render import answer_html, chat_text, sources_html
+from listlens.index.library import Library
 from tests.conftest import SAMPLE_CORPUS, make_config
 from tests.index.llm_fixtures import local_generator, model_cache, small_model_path  # noqa: F401
 

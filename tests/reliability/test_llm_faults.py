@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from index.library import Library
+from listlens.index.library import Library
 from tests.conftest import run_cli
 from tests.index.llm_fixtures import closed_port_url
 from tests.reliability.helpers import FakeLLM

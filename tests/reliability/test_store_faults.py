@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from index import library as library_module
-from index.errors import StoreUnavailable
-from index.library import Library
+from listlens.index import library as library_module
+from listlens.index.errors import StoreUnavailable
+from listlens.index.library import Library
 from tests.conftest import REPO, SAMPLE_CORPUS, make_config, run_cli
 from tests.index.test_crash import chunk_ids, write_list_file
 from tests.reliability.helpers import FULL, ChromaProcess
@@ -219,7 +219,7 @@ def test_full_disk_file_size_limit_then_space_again(tmp_path):
     assert first.returncode == 0, first.stderr
     write_list_file(tmp_path / "list.json", 300)
     largest = max(f.stat().st_size for f in data.rglob("*") if f.is_file())
-    full = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(tmp_path / "list.json"),
+    full = subprocess.run([sys.executable, "-m", "listlens.app.cli", "ingest", str(tmp_path / "list.json"),
                            "--data-dir", str(data)], cwd=REPO, text=True, capture_output=True,
                           timeout=600, preexec_fn=_fsize_limit(largest + 4096))
     assert_one_line_error(full, "Chroma store")
