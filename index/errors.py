@@ -20,3 +20,7 @@ class LLMUnavailable(ListLensError):
 
 class DocumentNotFound(ListLensError):
     pass
+
+
+class InvalidInput(ListLensError):
+    """A value typed or uploaded by the user that ListLens cannot use (a date, a file, a gold set)."""

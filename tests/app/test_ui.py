@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from listlens.index.errors import InvalidInput
+
 from tests.app.ui_helpers import chromium, open_tab, screenshot, served
 from tests.conftest import SAMPLE_CORPUS, make_config
 
@@ -221,11 +223,11 @@ def test_upload_names_cannot_escape_the_upload_folder(tmp_path):
     folder = tmp_path / "uploads"
     src = tmp_path / "x.exe"
     src.write_bytes(b"MZ")
-    with pytest.raises(ValueError, match="unsupported file type"):
+    with pytest.raises(InvalidInput, match="unsupported file type"):
         stage_upload(src, folder, 1000)
     big = tmp_path / "big.txt"
     big.write_text("x" * 2000)
-    with pytest.raises(ValueError, match="upload limit"):
+    with pytest.raises(InvalidInput, match="upload limit"):
         stage_upload(big, folder, 1000)
     odd = tmp_path / "..%2Fodd.txt"
     odd.write_text("ok")
