@@ -196,8 +196,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.citations:
         print()
         for c in answer.citations:
-            print(f"[{c.n}] {c.title} ({c.published or 'undated'}) — {c.file} "
-                  f"chars {c.start}-{c.end}\n    “{c.text}”")
+            print(f"[{c.n}] {c.reference}\n    “{' '.join(c.text.split())}”")
     if answer.notice:
         print(f"\nnote: {answer.notice}")
     return EXIT_OK
