@@ -1,8 +1,10 @@
-"""Errors the library raises, each with a message a user can act on."""
+"""Errors the library raises, each with a message a user can act on. The base class lives in
+`listlens.ingest.errors` (ingestion may not import this layer); it is re-exported here."""
 
+from listlens.ingest.errors import IngestError, ListLensError
 
-class ListLensError(Exception):
-    """Base class: anything the CLI or UI shows to the user as a plain message."""
+__all__ = ["ListLensError", "IngestError", "EmptyQuestion", "StoreUnavailable", "LLMUnavailable",
+           "DocumentNotFound"]
 
 
 class EmptyQuestion(ListLensError):
