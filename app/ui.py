@@ -18,8 +18,7 @@ from listlens.app.settings import Settings
 from listlens.app.ui_ask import BACKENDS, Asker, Conversation
 from listlens.app.ui_evaluate import (FAILURE_COLUMNS, METRIC_COLUMNS, SAMPLE_GOLD, SUMMARY_COLUMNS,
                              entity_rows,
-                             failure_rows, metric_rows, run_gold_on_library, run_summary,
-                             summarize_available)
+                             failure_rows, metric_rows, run_gold_on_library, run_summary)
 from listlens.app.ui_library import (DOC_COLUMNS, RESULT_COLUMNS, document_choices, document_rows,
                             ingest_uploads, reindex, upload_dir_for)
 from listlens.app.ui_render import esc, kv_html, notice_html, stats_html, summary_html
@@ -116,9 +115,6 @@ def build(library, settings: Settings | None = None):
                                     interactive=False)
 
                 def summarize(doc_ids, since_v, until_v, source_v, progress=gr.Progress()):
-                    if not summarize_available(library):
-                        return (notice_html("Summaries are not available in this version of "
-                                            "the library yet.", "error"), None, None, "")
                     progress(0.1, desc="summarizing")
                     try:
                         data, md, csv_path = run_summary(library, doc_ids, since_v, until_v,

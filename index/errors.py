@@ -3,8 +3,13 @@
 
 from listlens.ingest.errors import IngestError, ListLensError
 
-__all__ = ["ListLensError", "IngestError", "EmptyQuestion", "StoreUnavailable", "LLMUnavailable",
-           "DocumentNotFound"]
+__all__ = ["ListLensError", "IngestError", "InvalidInput", "EmptyQuestion", "StoreUnavailable",
+           "LLMUnavailable", "DocumentNotFound"]
+
+
+class InvalidInput(ListLensError, ValueError):
+    """A value the user gave (a date, an upload, a gold file, an option) is not usable. Also a
+    ValueError, so code that validates with `except ValueError` keeps catching it."""
 
 
 class EmptyQuestion(ListLensError):

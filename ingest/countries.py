@@ -16,7 +16,8 @@ import pycountry
 # the former Netherlands Antilles).
 _LIST_SPELLING = {"AN": "Netherlands Antilles", "BN": "Brunei", "CD": "Congo, Democratic Republic of the",
                   "CI": "Cote d'Ivoire", "MM": "Burma", "MO": "Macau", "PS": "Palestinian Territories",
-                  "RU": "Russia", "TR": "Turkey", "VG": "British Virgin Islands", "XK": "Kosovo"}
+                  "RU": "Russia", "TR": "Turkey", "VG": "British Virgin Islands", "XK": "Kosovo",
+                  "FM": "Micronesia", "VI": "U.S. Virgin Islands", "VA": "Holy See"}
 # Other ways the lists write a country: code or name -> ISO alpha-2.
 _ALIASES = {"UK": "GB", "PRC": "CN", "CHINA, PEOPLE'S REPUBLIC OF": "CN", "TURKIYE": "TR",
             "MAN, ISLE OF": "IM", "KOREA, NORTH": "KP", "KOREA, SOUTH": "KR", "BURMA": "MM",
@@ -30,6 +31,11 @@ def _spelling(code: str) -> str | None:
         return _LIST_SPELLING[code]
     country = pycountry.countries.get(alpha_2=code)
     return (getattr(country, "common_name", None) or country.name) if country else None
+
+
+# Every country's name as `country_name` spells it (for finding countries named in text).
+COUNTRY_NAMES = tuple(sorted({_spelling(c.alpha_2) for c in pycountry.countries}
+                             | set(_LIST_SPELLING.values())))
 
 
 @lru_cache(maxsize=4096)  # a list repeats a few hundred spellings over thousands of records

@@ -28,3 +28,9 @@ def test_what_is_not_a_country_is_kept():
     assert country_name("Region: Crimea") == "Region: Crimea"
     assert country_name("NM") == "NM"  # no country has this code
     assert country_name("") == ""
+
+
+def test_the_list_of_country_names_uses_the_same_spellings():
+    from listlens.ingest.countries import COUNTRY_NAMES
+    assert {"Burma", "Russia", "Turkey", "South Korea", "Kosovo", "China"} <= set(COUNTRY_NAMES)
+    assert not {"Myanmar", "Russian Federation", "Türkiye"} & set(COUNTRY_NAMES)
