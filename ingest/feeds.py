@@ -1,13 +1,15 @@
 """Web intake: fetch a page or an RSS/Atom feed over HTTP(S) and turn it into documents.
 
 A page goes through the same readers as a file (`read_bytes`), with its URL as its source, so its
-identity is the URL and re-fetching unchanged content adds nothing. A feed is parsed by
-feedparser (RSS 0.9x/1.0/2.0 and Atom), after defusedxml's entity checks; each item's link is fetched as a page and the
-item's title, date and link become metadata. Every failure is an `IngestError` naming the URL.
+identity is the URL and re-fetching unchanged content adds nothing. A feed is parsed by feedparser
+(RSS 0.9x/1.0/2.0 and Atom) once defusedxml has checked it declares no entities; each item's link
+is fetched as a page and the item's title, date and link become metadata. Every failure is an
+`IngestError` naming the URL.
 """
 
 from __future__ import annotations
 
+import io
 import socket
 import time
 import urllib.error
@@ -87,7 +89,8 @@ def _refuse_unsafe_xml(fetched: Fetched) -> None:
 
 def _parsed(fetched: Fetched) -> feedparser.FeedParserDict:
     _refuse_unsafe_xml(fetched)
-    return feedparser.parse(fetched.data)
+    # A stream, so feedparser never takes the data for a URL or a file name to open.
+    return feedparser.parse(io.BytesIO(fetched.data))
 
 
 def is_feed(fetched: Fetched) -> bool:
