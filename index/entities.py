@@ -23,6 +23,8 @@ co company ltd limited llc inc incorporated corp corporation jsc ojsc pjsc cjsc 
 gmbh pte plc sa s a srl bv nv ag kg llp lp pvt private public joint stock the of
 """.split())
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# The cached table's keys are normalised names: a cache written by another `normalize` is stale.
+NORMALIZE_VERSION = "translit1"
 
 
 def normalize(name: str) -> str:
@@ -187,7 +189,7 @@ def build_table(store: Store, versions: dict[str, str]) -> EntityTable:
 def load_entity_table(store: Store, cache_dir: Path, fingerprint: str,
                       versions: dict[str, str]) -> EntityTable:
     """The table from its cache file when current, else rebuilt from Chroma and cached."""
-    path = cache_dir / f"entities-{fingerprint}.json"
+    path = cache_dir / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
     if path.exists():
         raw = json.loads(path.read_text())
         by_name = {name: Entity(name, **fields) for name, fields in raw["entities"].items()}
