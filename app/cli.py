@@ -107,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--build-budget", type=float, default=1200,
                    help="seconds allowed to build each synthetic scale (default 1200)")
     p.add_argument("--only", help="comma-separated parts: ingest,naive,scale,llm,serve,help")
-    _common(p)  # --data-dir: where the local LLM's joined model file is kept
+    # The bench builds its own stores (and its own Chroma server for the largest scale), so it
+    # takes no collection or server; --data-dir says where the local LLM's joined model file is.
+    p.add_argument("--data-dir", type=Path, help="data directory (LISTLENS_DATA_DIR)")
     return parser
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from listlens.app.ui_render import answer_html, chat_text, esc, notice_html
-from listlens.index.types import Answer, Filters
 from listlens.index.errors import InvalidInput
+from listlens.index.types import Answer, Filters
 
 BACKENDS = ["extractive", "local", "openai"]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

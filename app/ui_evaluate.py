@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+
 SAMPLE_GOLD = Path(__file__).parent / "sample_gold.jsonl"
 SAMPLE_CORPUS = Path(__file__).parent / "sample_corpus"
 METRIC_COLUMNS = ["scope", "n", "accuracy", "refusal_accuracy", "false_answer_rate",

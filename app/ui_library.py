@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from listlens.index.errors import DocumentNotFound, IngestError, InvalidInput
 from listlens.ingest.readers import SUPPORTED
-from listlens.index.errors import InvalidInput
 
 DOC_COLUMNS = ["title", "type", "published", "nodes", "doc_id", "file"]
 RESULT_COLUMNS = ["file", "result", "nodes", "reason"]
@@ -100,12 +100,12 @@ def reindex(library, doc_id: str) -> str:
     """Read a document again from its source file, even if unchanged (e.g. after a parser fix)."""
     doc = next((d for d in library.documents() if d["doc_id"] == doc_id), None)
     if doc is None:
-        raise InvalidInput("That document is no longer in the library.")
+        raise DocumentNotFound("That document is no longer in the library.")
     source = Path(str(doc.get("source", "")))
     if not source.is_file():
-        raise InvalidInput(f"Its source file {source} is gone; delete it or upload it again.")
+        raise DocumentNotFound(f"Its source file {source} is gone; delete it or upload it again.")
     library.remove(doc_id)
     report = library.ingest([source])
     if report.failures:
-        raise InvalidInput("; ".join(r for _, r in report.failures))
+        raise IngestError(str(source), "; ".join(r for _, r in report.failures))
     return f"Re-indexed {doc.get('title') or doc_id}: {report.nodes:,} nodes."

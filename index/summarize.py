@@ -26,7 +26,7 @@ from listlens.index.errors import LLMUnavailable
 from listlens.index.store import Store
 from listlens.index.text import sentence_spans
 from listlens.index.types import AnswerSentence, Citation, Conflict, Passage, Summary, SummaryRow
-from listlens.ingest.countries import _ISO2  # the project's one table of country names
+from listlens.ingest.countries import COUNTRY_NAMES  # the project's one list of country names
 
 KEY_PER_DOC = 12  # key sentences kept per document (the map step's bound)
 NARRATIVE_MAX = 6
@@ -81,7 +81,7 @@ _NATIONALITY = {"israeli": "Israel", "russian": "Russia", "chinese": "China", "i
                 "canadian": "Canada", "french": "France", "dutch": "Netherlands",
                 "german": "Germany", "burmese": "Burma", "armenian": "Armenia",
                 "north korean": "North Korea", "hong kong": "Hong Kong"}
-_COUNTRIES = {name.lower(): name for name in _ISO2.values()} | _NATIONALITY
+_COUNTRIES = {name.lower(): name for name in COUNTRY_NAMES} | _NATIONALITY
 _COUNTRY_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _COUNTRIES), key=len, reverse=True))
                            + r")(?:[’']s|-based)?\b", re.I)
 _TOKEN = re.compile(r"[A-Za-z0-9][\w&’'.-]*")
