@@ -292,7 +292,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from listlens.evals.report import split_findings
     from listlens.evals.runner import run_eval
+    from listlens.evals.split import GAP_FINDING
 
     for path in (args.gold, args.corpus):
         if not path.exists():
@@ -303,10 +305,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         config = dataclasses.replace(config, backend=args.backend)
     metrics = run_eval(args.gold, args.corpus, args.out, config, args.compare)
     for label in metrics["configs"]:
-        overall = metrics["results"][label]["overall"]
-        print(f"{label}: answer accuracy {overall['answer_accuracy']}, refusal accuracy "
-              f"{overall['refusal_accuracy']}, false answers {overall['false_answer_rate']}, "
-              f"citation support {overall['citation_support']}")
+        result = metrics["results"][label]
+        for scope, figures in [("all", result["overall"]), *result["by_split"].items()]:
+            print(f"{label} ({scope}, n={figures['n']}): answer accuracy "
+                  f"{figures['answer_accuracy']}, refusal accuracy {figures['refusal_accuracy']}, "
+                  f"false answers {figures['false_answer_rate']}, citation support "
+                  f"{figures['citation_support']}")
+        for finding in split_findings(result):
+            print(f"{label}: tune/check gap above {GAP_FINDING}: {finding}")
     print(f"wrote {args.out}/predictions.jsonl, metrics.json, report.md, chart.png")
     return EXIT_OK
 

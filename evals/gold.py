@@ -1,7 +1,8 @@
 """Gold sets: loading them, and matching their evidence files to the sources the library holds.
 
 A gold item is one JSON line: `id, question, answer, answer_aliases, kind, evidence[{file,
-quote}], notes`. Evidence paths are written relative to some root the gold file does not name:
+quote}], notes`, and optionally `template` (which generator template wrote it, see
+`evals/generate.py`) and `split` (tune or check; by default `evals/split.py` assigns it). Evidence paths are written relative to some root the gold file does not name:
 the dev set writes `shared/corpus/raw/...` (resolve against the folder holding `shared/`), the
 project's sample set writes `app/sample_corpus/...` (relative to the repo root). Ingested sources
 are resolved absolute paths, so `resolve_evidence` tries the likely roots and, failing those,
@@ -34,6 +35,8 @@ class GoldItem:
     aliases: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     notes: str = ""
+    template: str = ""
+    split: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -58,7 +61,8 @@ def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
                     for e in row.get("evidence") or []]
         items.append(GoldItem(str(row["id"]), row["question"], str(row["answer"]), row["kind"],
                               list(row.get("answer_aliases") or []), evidence,
-                              row.get("notes") or ""))
+                              row.get("notes") or "", row.get("template") or "",
+                              row.get("split") or ""))
     return items
 
 
