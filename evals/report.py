@@ -36,6 +36,17 @@ def _cell(text: str, limit: int = 300) -> str:
 
 
 def write_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, list[dict]]) -> str:
+    from listlens.evals.summaries import summary_report
+
+    summaries = []
+    for label, result in metrics.get("summaries", {}).items():
+        summaries += summary_report(result, metrics["summary_gold"], label)
+    if not metrics["configs"]:
+        return "\n".join(summaries)
+    return "\n".join([qa_report(metrics, gold, predictions), "", *summaries])
+
+
+def qa_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, list[dict]]) -> str:
     results, labels = metrics["results"], metrics["configs"]
     lines = [f"# Evaluation: {Path(metrics['gold']).name}", "",
              f"{metrics['n']} questions over `{metrics['corpus']}`; configurations: "
