@@ -400,7 +400,7 @@ def negatives(facts: LibraryFacts, n: int, seed: int) -> list[dict]:
         out.append(_item("negative", "unanswerable",
                          question.format(name=name, list=next(iter(real.lists))), NOT_STATED,
                          ["The documents do not say.", "Not found on the lists in the library."],
-                         [], f"made-up name shaped like a listed one; on no list"))
+                         [], f"made-up name “{name}”, shaped like a listed one; on no list"))
     return out
 
 

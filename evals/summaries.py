@@ -262,6 +262,29 @@ def run_summary_gold(library, gold: list[SummaryGoldItem]) -> list[dict[str, Any
     return preds
 
 
+def write_summary_chart(result: dict[str, Any], path: Path) -> None:
+    """The summary metrics as bars, one group per metric, one bar per half (and overall)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display here, and none needed
+    import matplotlib.pyplot as plt
+
+    scopes = [("all", result["overall"]), *result["by_split"].items()]
+    fig, ax = plt.subplots(figsize=(11, 4.2))
+    width = 0.8 / len(scopes)
+    for i, (scope, m) in enumerate(scopes):
+        ax.bar([x + i * width for x in range(len(SUMMARY_METRICS))],
+               [m.get(name) or 0.0 for name in SUMMARY_METRICS], width, label=scope)
+    ax.set_xticks([x + width * (len(scopes) - 1) / 2 for x in range(len(SUMMARY_METRICS))],
+                  SUMMARY_METRICS, rotation=20, ha="right")
+    ax.set_ylim(0, 1)
+    ax.set_title("Summary metrics")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def summary_report(result: dict[str, Any], gold_path: str, label: str = "listlens") -> list[str]:
     """The summary section of report.md: overall and per half, then each item's misses."""
     from listlens.evals.report import _table
