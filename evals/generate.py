@@ -177,8 +177,10 @@ def _single_list(facts: LibraryFacts) -> Iterator[Record]:
 
 def record_citation(facts: LibraryFacts) -> Iterator[dict]:
     for rec in _single_list(facts):
-        found = {m[1] for c in rec.citations if (m := _ONE_CITATION.match(c))}
-        if len(rec.citations) == 1 and len(found) == 1:
+        # Every record must cite one and the same FR page ("86 FR 60760, 11/4/21" in one
+        # list file and "86 FR 60760" in another agree).
+        found = {m[1] if (m := _ONE_CITATION.match(c)) else "" for c in rec.citations}
+        if len(found) == 1 and "" not in found:
             citation, (list_name,) = found.pop(), rec.lists
             yield _item("record_citation", "what_rule",
                         f"Which Federal Register citation added {rec.name} to the {list_name}?",
