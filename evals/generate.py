@@ -75,11 +75,11 @@ class FrDocument:
     title: str = ""
     published: str = ""
     effective: str = ""
-    source: str = ""
-    heading: str = ""  # the chunk that opens the document: it names it
-    dates: str = ""  # the chunk that states its dates, where there is one
-    summaries: list[str] = field(default_factory=list)
-    table: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # list → entries
+    # Passages as (source, text): one FR document may come as an abstract and as the full rule.
+    heading: tuple[str, str] | None = None  # the chunk that opens the document: it names it
+    dates: tuple[str, str] | None = None  # the chunk that states its dates, where there is one
+    summaries: list[tuple[str, str]] = field(default_factory=list)
+    table: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass
@@ -149,15 +149,15 @@ def _add_fr_chunk(fr_docs: dict[str, FrDocument], text: str, meta: dict) -> None
     doc.title = doc.title or str(meta.get("title") or "")
     doc.published = doc.published or str(meta.get("published") or "")
     doc.effective = doc.effective or str(meta.get("effective") or "")
-    doc.source = doc.source or str(meta.get("source") or "")
+    passage = (str(meta.get("source") or ""), text)
     if int(meta.get("start", 1) or 0) == 0:
-        doc.heading = text
+        doc.heading = doc.heading or passage
     if text.lstrip().startswith("DATES"):
-        doc.dates = text
+        doc.dates = doc.dates or passage
     if meta.get("kind") == "summary":
-        doc.summaries.append(text)
+        doc.summaries.append(passage)
     if meta.get("kind") == "table_entry" and meta.get("list_name"):
-        doc.table[short_list(str(meta["list_name"]))].append(text)
+        doc.table[short_list(str(meta["list_name"]))].append(passage)
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def _fr_name(doc: FrDocument) -> str:
 
 
 def _fr_evidence(doc: FrDocument) -> list[dict[str, str]]:
-    return [{"file": doc.source, "quote": q} for q in (doc.dates, doc.heading) if q]
+    return [{"file": source, "quote": text} for source, text in filter(None, (doc.dates, doc.heading))]
 
 
 def fr_published(facts: LibraryFacts) -> Iterator[dict]:
@@ -257,11 +257,14 @@ def fr_table_count(facts: LibraryFacts) -> Iterator[dict]:
     for number in sorted(facts.fr_docs):
         doc = facts.fr_docs[number]
         for list_name in sorted(doc.table):
-            n = len(doc.table[list_name])
+            entries = doc.table[list_name]
+            if len({source for source, _ in entries}) != 1:
+                continue  # two copies of one rule's table: which count would be asked?
+            n = len(entries)
             yield _item("fr_table_count", "count",
                         f"How many {list_name} entries does the table of {_fr_name(doc)} set out?",
                         str(n), [number_words(n)] if number_words(n) else [],
-                        [{"file": doc.source, "quote": doc.table[list_name][0]}],
+                        [{"file": entries[0][0], "quote": entries[0][1]}],
                         "counted from the rule's table entries")
 
 
@@ -312,14 +315,14 @@ def _fr_counts(facts: LibraryFacts, words: bool) -> Iterator[dict]:
     template = "fr_count_words" if words else "fr_count_digits"
     for number in sorted(facts.fr_docs):
         doc = facts.fr_docs[number]
-        counts = [c for text in doc.summaries for c in stated_counts(text)]
+        counts = [(source, c) for source, text in doc.summaries for c in stated_counts(text)]
         # A noun counted more than once for one action ("removing 9 persons from the UVL …
         # removing 27 persons") has no single answer: leave it out.
         values: dict[tuple, set[int]] = defaultdict(set)
-        for c in counts:
+        for _, c in counts:
             values[(c.noun, c.verb)].add(c.value)
         asked: set[tuple] = set()
-        for c in counts:
+        for source, c in counts:
             key = (c.noun, c.verb)
             if c.words != words or not c.list_name or len(values[key]) != 1 or key in asked:
                 continue
@@ -330,7 +333,7 @@ def _fr_counts(facts: LibraryFacts, words: bool) -> Iterator[dict]:
                         f"How many {noun} did FR Doc. {doc.fr_doc} {c.verb} {preposition} the "
                         f"{c.list_name}?", str(c.value),
                         [number_words(c.value)] if number_words(c.value) else [],
-                        [{"file": doc.source, "quote": c.sentence}])
+                        [{"file": source, "quote": c.sentence}])
 
 
 def fr_count_words(facts: LibraryFacts) -> Iterator[dict]:
