@@ -109,8 +109,9 @@ def metric_rows(scored: dict[str, Any]) -> list[list[Any]] | dict[str, Any]:
         return [scope, m["n"], accuracy, m["refusal_accuracy"], m["false_answer_rate"],
                 m["citation_support"], m.get("evidence_recall@5"), m["latency_p50_s"]]
 
-    return [row("overall", scored["overall"])] + [row(kind, m) for kind, m in
-                                                  sorted(scored["by_kind"].items())]
+    return [row("overall", scored["overall"])] + \
+        [row(f"{half} half", m) for half, m in scored.get("by_split", {}).items()] + \
+        [row(kind, m) for kind, m in sorted(scored["by_kind"].items())]
 
 
 def failure_rows(result: dict[str, Any]) -> list[list[Any]]:

@@ -46,7 +46,7 @@ class GoldItem:
 def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
     """Every item of a gold JSONL file, evidence paths resolved where the file can be found."""
     items = []
-    roots = _candidate_roots(path, corpus)
+    roots = candidate_roots(path, corpus)
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -66,7 +66,7 @@ def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
     return items
 
 
-def _candidate_roots(gold: Path, corpus: Path | None) -> list[Path]:
+def candidate_roots(gold: Path, corpus: Path | None) -> list[Path]:
     """Folders a relative evidence path may be relative to: every ancestor of the gold file and
     of the corpus (this covers both `shared/...` and `app/sample_corpus/...`), then the cwd."""
     roots: list[Path] = []

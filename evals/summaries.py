@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from listlens.evals.gold import _candidate_roots, resolve_evidence
+from listlens.evals.gold import candidate_roots, resolve_evidence
 from listlens.evals.metrics import normalize as normalize_text
 from listlens.evals.split import CHECK, SPLITS, TUNE, assign_splits
 from listlens.index.entities import normalize as normalize_name
@@ -71,7 +71,7 @@ class SummaryGoldItem:
 
 def load_summary_gold(path: Path, corpus: Path | None = None) -> list[SummaryGoldItem]:
     items = []
-    roots = _candidate_roots(path, corpus)
+    roots = candidate_roots(path, corpus)
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
