@@ -86,9 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("eval", help="score the library against a gold question set")
-    p.add_argument("--gold", type=Path, required=True, help="gold set (JSONL)")
-    p.add_argument("--corpus", type=Path, required=True,
+    p.add_argument("--gold", type=Path, help="gold set (JSONL)")
+    p.add_argument("--corpus", type=Path,
                    help="folder of documents the gold set is about (indexed in its own collection)")
+    p.add_argument("--summary-gold", type=Path, metavar="FILE",
+                   help="summary gold set (JSONL, see evals/summaries.py), run next to --gold")
+    p.add_argument("--generate", type=Path, metavar="FILE",
+                   help="write a generated gold set (templated questions from the list records "
+                        "and Federal Register documents of --corpus, or of your library) to FILE")
+    p.add_argument("--per-template", type=int, default=20,
+                   help="with --generate: questions sampled per template (default 20)")
+    p.add_argument("--seed", type=int, help="with --generate: sampling seed (default 20261202)")
     p.add_argument("--out", type=Path, default=Path("eval-out"),
                    help="where predictions.jsonl, metrics.json, report.md, chart.png go")
     p.add_argument("--backend", choices=["extractive", "local", "openai"],
@@ -298,22 +306,65 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from listlens.evals.report import split_findings
     from listlens.evals.runner import run_eval
+    from listlens.evals.split import GAP_FINDING
 
-    for path in (args.gold, args.corpus):
+    if args.generate:
+        return _generate(args)
+    if not ((args.gold or args.summary_gold) and args.corpus):
+        print("error: eval needs --corpus and --gold and/or --summary-gold (or --generate FILE)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    for path in filter(None, (args.gold, args.summary_gold, args.corpus)):
         if not path.exists():
             print(f"error: no such file or folder: {path}", file=sys.stderr)
             return EXIT_USAGE
     config = _settings(args).index
     if args.backend:
         config = dataclasses.replace(config, backend=args.backend)
-    metrics = run_eval(args.gold, args.corpus, args.out, config, args.compare)
+    metrics = run_eval(args.gold, args.corpus, args.out, config, args.compare,
+                       summary_gold_path=args.summary_gold)
+    for label, result in metrics.get("summaries", {}).items():
+        for scope, figures in [("all", result["overall"]), *result["by_split"].items()]:
+            print(f"{label} summaries ({scope}, n={figures['n']}): row precision "
+                  f"{figures['row_precision']}, row recall {figures['row_recall']}, action "
+                  f"accuracy {figures['action_accuracy']}, reason support "
+                  f"{figures['reason_support']}, count agreement {figures['count_agreement']}")
     for label in metrics["configs"]:
-        overall = metrics["results"][label]["overall"]
-        print(f"{label}: answer accuracy {overall['answer_accuracy']}, refusal accuracy "
-              f"{overall['refusal_accuracy']}, false answers {overall['false_answer_rate']}, "
-              f"citation support {overall['citation_support']}")
-    print(f"wrote {args.out}/predictions.jsonl, metrics.json, report.md, chart.png")
+        result = metrics["results"][label]
+        for scope, figures in [("all", result["overall"]), *result["by_split"].items()]:
+            print(f"{label} ({scope}, n={figures['n']}): answer accuracy "
+                  f"{figures['answer_accuracy']}, refusal accuracy {figures['refusal_accuracy']}, "
+                  f"false answers {figures['false_answer_rate']}, citation support "
+                  f"{figures['citation_support']}")
+        for finding in split_findings(result):
+            print(f"{label}: tune/check gap above {GAP_FINDING}: {finding}")
+    print(f"wrote {args.out}/: metrics.json, report.md"
+          + (", predictions.jsonl, chart.png" if metrics["configs"] else "")
+          + (", summaries.jsonl" if metrics.get("summaries") else ""))
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from listlens.evals.runner import generate_gold
+
+    if args.gold:
+        print("error: --generate writes a gold set; run it with --gold in a second call",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.corpus and not args.corpus.exists():
+        print(f"error: no such folder: {args.corpus}", file=sys.stderr)
+        return EXIT_USAGE
+    items = generate_gold(args.generate, _settings(args).index, args.corpus, args.per_template,
+                          args.seed)
+    per = Counter(i["template"] for i in items)
+    print(f"wrote {len(items)} questions to {args.generate}: "
+          + ", ".join(f"{t} {n}" for t, n in per.items()))
+    if args.corpus:
+        print(f"run them: listlens eval --gold {args.generate} --corpus {args.corpus}")
     return EXIT_OK
 
 

@@ -1,7 +1,8 @@
 """Gold sets: loading them, and matching their evidence files to the sources the library holds.
 
 A gold item is one JSON line: `id, question, answer, answer_aliases, kind, evidence[{file,
-quote}], notes`. Evidence paths are written relative to some root the gold file does not name:
+quote}], notes`, and optionally `template` (which generator template wrote it, see
+`evals/generate.py`) and `split` (tune or check; by default `evals/split.py` assigns it). Evidence paths are written relative to some root the gold file does not name:
 the dev set writes `shared/corpus/raw/...` (resolve against the folder holding `shared/`), the
 project's sample set writes `app/sample_corpus/...` (relative to the repo root). Ingested sources
 are resolved absolute paths, so `resolve_evidence` tries the likely roots and, failing those,
@@ -36,6 +37,8 @@ class GoldItem:
     aliases: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     notes: str = ""
+    template: str = ""
+    split: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -45,7 +48,7 @@ class GoldItem:
 def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
     """Every item of a gold JSONL file, evidence paths resolved where the file can be found."""
     items = []
-    roots = _candidate_roots(path, corpus)
+    roots = candidate_roots(path, corpus)
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -60,11 +63,12 @@ def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
                     for e in row.get("evidence") or []]
         items.append(GoldItem(str(row["id"]), row["question"], str(row["answer"]), row["kind"],
                               list(row.get("answer_aliases") or []), evidence,
-                              row.get("notes") or ""))
+                              row.get("notes") or "", row.get("template") or "",
+                              row.get("split") or ""))
     return items
 
 
-def _candidate_roots(gold: Path, corpus: Path | None) -> list[Path]:
+def candidate_roots(gold: Path, corpus: Path | None) -> list[Path]:
     """Folders a relative evidence path may be relative to: every ancestor of the gold file and
     of the corpus (this covers both `shared/...` and `app/sample_corpus/...`), then the cwd."""
     roots: list[Path] = []

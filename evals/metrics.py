@@ -40,6 +40,9 @@ is found among the top k `retrieved` passages: same file *and* overlapping text 
 `evidence_file_recall@k` is the looser variant: same file only.
 
 **Latency**: p50 and p95 of `latency_s` over all items (nearest-rank percentiles).
+
+Every figure is also given per question kind, per half of the tune/check split
+(`evals/split.py`; `split_gap` is tune minus check) and, for generated sets, per template.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from collections import defaultdict
 from typing import Any
 
 from listlens.evals.gold import GoldItem, same_file
+from listlens.evals.split import CHECK, SPLITS, TUNE, assign_splits
 from listlens.ingest.dates import _PATTERNS as DATE_PATTERNS  # to cut the dates found out of the text
 from listlens.ingest.dates import find_dates
 
@@ -58,6 +62,7 @@ COVERAGE = 0.6  # share of a candidate's content words an answer must contain
 OVERLAP = 0.5  # share of the shorter text's content words two texts must share
 MIN_SHARED = 3  # and never fewer than this many words, so "NSO Group" alone is no overlap
 RECALL_KS = (1, 5, 10)
+GAP_METRICS = ("answer_accuracy", "refusal_accuracy", "false_answer_rate", "citation_support")
 
 _STOPWORDS = frozenset("""
 a an the and or but if of to in on at by for with from as into over under about than then that
@@ -236,17 +241,44 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def score(gold: list[GoldItem], predictions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Overall and per-kind metrics plus the per-item judgements."""
-    by_id = {p["id"]: p for p in predictions}
-    rows = [score_item(item, by_id[item.id]) for item in gold if item.id in by_id]
-    kinds: dict[str, list] = defaultdict(list)
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list] = defaultdict(list)
     for r in rows:
-        kinds[r["kind"]].append(r)
-    by_kind = {}
-    for kind, kind_rows in kinds.items():
-        m = aggregate(kind_rows)
-        # One headline figure per kind: refusal accuracy is the accuracy of unanswerable items.
-        m["accuracy"] = m["refusal_accuracy"] if kind == "unanswerable" else m["answer_accuracy"]
-        by_kind[kind] = m
-    return {"overall": aggregate(rows), "by_kind": by_kind, "items": rows}
+        if r.get(key):
+            groups[r[key]].append(r)
+    out = {}
+    for name, group in groups.items():
+        m = aggregate(group)
+        # One headline figure per group: refusal accuracy where every item is unanswerable.
+        only_unanswerable = all(r["kind"] == "unanswerable" for r in group)
+        m["accuracy"] = m["refusal_accuracy"] if only_unanswerable else m["answer_accuracy"]
+        out[name] = m
+    return out
+
+
+def split_gap(by_split: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Tune minus check, for each headline metric both halves have."""
+    tune, check = by_split.get(TUNE, {}), by_split.get(CHECK, {})
+    return {m: round(tune[m] - check[m], 4) for m in GAP_METRICS
+            if tune.get(m) is not None and check.get(m) is not None}
+
+
+def score(gold: list[GoldItem], predictions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Overall metrics; per kind, per split half (tune/check, and their gap) and, for
+    generated sets, per template; plus the per-item judgements."""
+    by_id = {p["id"]: p for p in predictions}
+    halves = assign_splits(gold)
+    rows = []
+    for item in gold:
+        if item.id in by_id:
+            row = score_item(item, by_id[item.id])
+            row["split"] = halves[item.id]
+            if item.template:
+                row["template"] = item.template
+            rows.append(row)
+    by_split = {s: m for s in SPLITS if (m := _grouped(rows, "split").get(s))}
+    out = {"overall": aggregate(rows), "by_kind": _grouped(rows, "kind"), "by_split": by_split,
+           "split_gap": split_gap(by_split), "items": rows}
+    if any("template" in r for r in rows):
+        out["by_template"] = _grouped(rows, "template")
+    return out

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from listlens.evals.gold import KINDS, GoldItem
+from listlens.evals.split import CHECK, GAP_FINDING, TUNE
 
 HEADLINE = ["answer_accuracy", "refusal_accuracy", "false_answer_rate", "citation_support",
             "citation_file_precision", "evidence_recall@1", "evidence_recall@5",
@@ -35,6 +36,17 @@ def _cell(text: str, limit: int = 300) -> str:
 
 
 def write_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, list[dict]]) -> str:
+    from listlens.evals.summaries import summary_report
+
+    summaries = []
+    for label, result in metrics.get("summaries", {}).items():
+        summaries += summary_report(result, metrics["summary_gold"], label)
+    if not metrics["configs"]:
+        return "\n".join(summaries)
+    return "\n".join([qa_report(metrics, gold, predictions), "", *summaries])
+
+
+def qa_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, list[dict]]) -> str:
     results, labels = metrics["results"], metrics["configs"]
     lines = [f"# Evaluation: {Path(metrics['gold']).name}", "",
              f"{metrics['n']} questions over `{metrics['corpus']}`; configurations: "
@@ -43,6 +55,7 @@ def write_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, lis
              "## Overall", ""]
     lines += _table(["metric", *labels],
                     [[m, *(results[label]["overall"].get(m) for label in labels)] for m in HEADLINE])
+    lines += split_section(results, labels)
     lines += ["## Per question kind", ""]
     kinds = [k for k in KINDS if any(k in results[label]["by_kind"] for label in labels)]
     kinds += sorted({k for label in labels for k in results[label]["by_kind"]} - set(kinds))
@@ -51,6 +64,16 @@ def write_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, lis
         rows = [[m, *(results[label]["by_kind"].get(kind, {}).get(m) for label in labels)]
                 for m in PER_KIND]
         lines += _table(["metric", *labels], rows)
+    if any("by_template" in results[label] for label in labels):
+        lines += ["## Per template (generated questions)", ""]
+        templates = sorted({t for label in labels for t in results[label].get("by_template", {})})
+        lines += _table(["template", "n", *(f"{label} accuracy" for label in labels),
+                         *(f"{label} false answers" for label in labels)],
+                        [[t, _first_n(results, labels, t),
+                          *(results[label].get("by_template", {}).get(t, {}).get("accuracy")
+                            for label in labels),
+                          *(results[label].get("by_template", {}).get(t, {}).get("false_answer_rate")
+                            for label in labels)] for t in templates])
     by_id = {item.id: item for item in gold}
     for label in labels:
         preds = {p["id"]: p for p in predictions[label]}
@@ -72,6 +95,43 @@ def write_report(metrics: dict, gold: list[GoldItem], predictions: dict[str, lis
                              f"“{_cell(item.evidence[0].quote, 240)}”")
             lines.append("")
     return "\n".join(lines)
+
+
+def _first_n(results: dict, labels: list[str], template: str) -> Any:
+    return next((results[lb]["by_template"][template]["n"] for lb in labels
+                 if template in results[lb].get("by_template", {})), None)
+
+
+def split_findings(result: dict) -> list[str]:
+    """One line per metric whose tune and check halves differ by more than GAP_FINDING."""
+    return [f"{metric}: tune {result['by_split'][TUNE][metric]:.2f} vs check "
+            f"{result['by_split'][CHECK][metric]:.2f} (gap {gap:+.2f})"
+            for metric, gap in result.get("split_gap", {}).items() if abs(gap) > GAP_FINDING]
+
+
+def split_section(results: dict, labels: list[str]) -> list[str]:
+    """The tune and check halves side by side, and the gaps worth explaining."""
+    if not any(results[label].get("by_split") for label in labels):
+        return []
+    lines = ["## Tune and check halves", "",
+             f"The gold set split with a fixed seed (`evals/split.py`): tune on `{TUNE}`, judge "
+             f"on `{CHECK}`. A gap larger than {GAP_FINDING} is a finding to explain.", ""]
+    header = ["metric"]
+    for label in labels:
+        header += [f"{label} {TUNE}", f"{label} {CHECK}", f"{label} gap"]
+    rows = []
+    for metric in ("n", *HEADLINE):
+        row: list[Any] = [metric]
+        for label in labels:
+            halves = results[label].get("by_split", {})
+            row += [halves.get(TUNE, {}).get(metric), halves.get(CHECK, {}).get(metric),
+                    results[label].get("split_gap", {}).get(metric)]
+        rows.append(row)
+    lines += _table(header, rows)
+    for label in labels:
+        for finding in split_findings(results[label]):
+            lines.append(f"- **Finding (`{label}`):** {finding}")
+    return lines + [""]
 
 
 def write_chart(metrics: dict, path: Path) -> None:

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from listlens.index.errors import InvalidInput
 from listlens.evals.gold import GoldItem, corpus_collection, load_gold
 from listlens.evals.metrics import score
 from listlens.index.config import IndexConfig
+from listlens.index.errors import InvalidInput
 from listlens.index.types import Answer
 
 PIPELINES = ("listlens", "naive")
@@ -78,7 +78,8 @@ def prediction(item: GoldItem, answer: Answer, retrieved: list) -> dict[str, Any
 
 
 def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem],
-                 log: Callable[[str], None]) -> tuple[list[dict], dict]:
+                 log: Callable[[str], None], summary_gold: list | None = None
+                 ) -> tuple[list[dict], dict, list[dict] | None]:
     from listlens.index.library import Library
 
     library = Library(config)
@@ -95,7 +96,12 @@ def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem],
         retrieved = answer.retrieved if len(answer.retrieved) >= RETRIEVED_SHOWN else \
             library.retrieve(item.question, RETRIEVED_SHOWN)
         preds.append(prediction(item, answer, retrieved))
-    return preds, report.to_dict()
+    summaries = None
+    if summary_gold:
+        from listlens.evals.summaries import run_summary_gold
+
+        summaries = run_summary_gold(library, summary_gold)
+    return preds, report.to_dict(), summaries
 
 
 def run_naive(config: IndexConfig, corpus: Path, gold: list[GoldItem],
@@ -109,33 +115,53 @@ def run_naive(config: IndexConfig, corpus: Path, gold: list[GoldItem],
     for item in gold:
         answer = pipeline.ask(item.question)
         preds.append(prediction(item, answer, answer.retrieved))
-    return preds, report
+    return preds, report, None  # the baseline has no summarizer
 
 
-def run_eval(gold_path: Path, corpus: Path, out: Path, base: IndexConfig, compare: str = "listlens",
-             log: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Run every configuration, write predictions*.jsonl, metrics.json, report.md, chart.png."""
+def run_eval(gold_path: Path | None, corpus: Path, out: Path, base: IndexConfig,
+             compare: str = "listlens", log: Callable[[str], None] | None = None,
+             summary_gold_path: Path | None = None) -> dict[str, Any]:
+    """Run every configuration on the QA gold set and, for ListLens configurations, the summary
+    gold set; write predictions*.jsonl, summaries*.jsonl, metrics.json, report.md, chart.png."""
     from listlens.evals.report import write_chart, write_report
+    from listlens.evals.summaries import load_summary_gold, score_summaries
 
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     corpus = Path(corpus).resolve()
     if not corpus.is_dir():
         raise InvalidInput(f"the corpus folder {corpus} does not exist")
-    gold = load_gold(gold_path, corpus)
-    if not gold:
+    if gold_path is None and summary_gold_path is None:
+        raise InvalidInput("give a QA gold set, a summary gold set, or both")
+    gold = load_gold(gold_path, corpus) if gold_path else []
+    if gold_path and not gold:
         raise InvalidInput(f"the gold set {gold_path} holds no items")
+    summary_gold = load_summary_gold(summary_gold_path, corpus) if summary_gold_path else []
+    if summary_gold_path and not summary_gold:
+        raise InvalidInput(f"the summary gold set {summary_gold_path} holds no items")
     specs = parse_specs(compare, base)
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {}
+    summary_results: dict[str, Any] = {}
     for n, spec in enumerate(specs):
         config = eval_config(base, corpus, spec)
         log(f"[{spec.label}] collection {config.collection} in {config.chroma_url or config.data_dir}")
-        runner = run_listlens if spec.pipeline == "listlens" else run_naive
-        preds, ingest_report = runner(config, corpus, gold, log)
+        if spec.pipeline == "listlens":
+            preds, ingest_report, summaries = run_listlens(config, corpus, gold, log, summary_gold)
+        else:
+            preds, ingest_report, summaries = run_naive(config, corpus, gold, log)
+        suffix = "" if n == 0 else f"-{_slug(spec.label)}"
+        if summaries is not None:
+            name = f"summaries{suffix}.jsonl"
+            _write_jsonl(out / name, summaries)
+            summary_results[spec.label] = {"predictions_file": name,
+                                           **score_summaries(summary_gold, summaries)}
+            log(f"[{spec.label}] summaries: " + ", ".join(
+                f"{k}={v}" for k, v in summary_results[spec.label]["overall"].items()))
+        if not gold:
+            continue
         # The first configuration is the one predictions.jsonl holds; others get their own file.
-        name = "predictions.jsonl" if n == 0 else f"predictions-{_slug(spec.label)}.jsonl"
-        (out / name).write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds),
-                                encoding="utf-8")
+        name = f"predictions{suffix}.jsonl"
+        _write_jsonl(out / name, preds)
         results[spec.label] = {"predictions_file": name, "backend": config.backend,
                                "settings": {"collection": config.collection, "top_k": config.top_k,
                                             **spec.overrides},
@@ -143,14 +169,44 @@ def run_eval(gold_path: Path, corpus: Path, out: Path, base: IndexConfig, compar
         log(f"[{spec.label}] " + ", ".join(f"{k}={v}" for k, v in results[spec.label]["overall"].items()
                                           if k in ("answer_accuracy", "refusal_accuracy",
                                                    "false_answer_rate", "citation_support")))
-    metrics = {"gold": str(gold_path), "corpus": str(corpus), "n": len(gold),
-               "configs": [s.label for s in specs], "results": results}
+    metrics = {"gold": str(gold_path or ""), "corpus": str(corpus), "n": len(gold),
+               "configs": [s.label for s in specs] if gold else [], "results": results}
+    if summary_gold:
+        metrics["summary_gold"] = str(summary_gold_path)
+        metrics["summaries"] = summary_results
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n",
                                       encoding="utf-8")
     predictions = {label: _read_jsonl(out / r["predictions_file"]) for label, r in results.items()}
     (out / "report.md").write_text(write_report(metrics, gold, predictions), encoding="utf-8")
-    write_chart(metrics, out / "chart.png")
+    if gold:
+        write_chart(metrics, out / "chart.png")
     return metrics
+
+
+def generate_gold(out: Path, base: IndexConfig, corpus: Path | None = None,
+                  per_template: int = 20, seed: int | None = None,
+                  log: Callable[[str], None] | None = None) -> list[dict]:
+    """Write a generated gold set (evals/generate.py) to `out`: from `corpus` indexed in its
+    eval collection (as `run_eval` would index it), or from the library `base` points at."""
+    from listlens.evals.generate import SEED, generate, write_gold
+    from listlens.index.library import Library
+
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    config = base
+    if corpus is not None:
+        corpus = Path(corpus).resolve()
+        if not corpus.is_dir():
+            raise ValueError(f"the corpus folder {corpus} does not exist")
+        config = eval_config(base, corpus, RunSpec("listlens", "listlens"))
+    library = Library(config)
+    if corpus is not None:
+        ingest_corpus(library, corpus, config, log)
+    items = generate(library.store, per_template, SEED if seed is None else seed)
+    if not items:
+        raise ValueError("the library holds no list records or Federal Register documents "
+                         "to generate questions from")
+    write_gold(items, out)
+    return items
 
 
 def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Callable[[str], None]):
@@ -205,6 +261,11 @@ def _progress(log: Callable[[str], None]):
 
 def _slug(label: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in label)
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
 
 
 def _read_jsonl(path: Path) -> list[dict]:

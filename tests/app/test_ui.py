@@ -160,6 +160,18 @@ def test_evaluate_runs_a_gold_set_and_shows_metrics(page, tmp_path):
     screenshot(page, "ui-evaluate")
 
 
+def test_evaluate_scores_an_uploaded_summary_gold_set(page):
+    open_tab(page, "Evaluate")
+    summary_gold = SAMPLE_CORPUS.parent / "sample_summary_gold.jsonl"
+    page.locator("#ll-gold input[type=file]").set_input_files(str(summary_gold))
+    page.wait_for_timeout(1000)
+    page.locator("#ll-eval").click()
+    page.get_by_text("Scored 4 ").wait_for(timeout=120_000)
+    metrics = page.locator("#ll-metrics").inner_text()
+    assert "row_precision" in metrics and "count_agreement" in metrics and "check" in metrics
+    screenshot(page, "ui-evaluate-summaries")
+
+
 def test_status_tab(page):
     open_tab(page, "Status")
     status = page.locator("#ll-status")

@@ -17,19 +17,27 @@ PREDICTION_KEYS = {"id", "question", "answer", "refused", "citations", "retrieve
                    "backend"}
 
 
-def run_eval_cli(gold: Path, corpus: Path, out: Path, data_dir: Path, compare: str):
+def run_eval_cli(gold: Path, corpus: Path, out: Path, data_dir: Path, compare: str,
+                 *extra: str):
     done = run_cli("eval", "--gold", str(gold), "--corpus", str(corpus), "--out", str(out),
-                   "--data-dir", str(data_dir), "--compare", compare, timeout=3600)
+                   "--data-dir", str(data_dir), "--compare", compare, *extra, timeout=3600)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert "(check, n=" in done.stdout and "(tune, n=" in done.stdout
     return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
+def sample_data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("eval-data")
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory, sample_data_dir):
     floors = load_floors()["sample"]
     out = tmp_path_factory.mktemp("eval-out")
-    metrics = run_eval_cli(REPO / floors["gold"], REPO / floors["corpus"], out,
-                           tmp_path_factory.mktemp("eval-data"), floors["compare"])
+    metrics = run_eval_cli(REPO / floors["gold"], REPO / floors["corpus"], out, sample_data_dir,
+                           floors["compare"], "--summary-gold",
+                           str(REPO / "app" / "sample_summary_gold.jsonl"))
     return out, metrics, floors
 
 
@@ -57,6 +65,53 @@ def test_the_run_writes_predictions_metrics_report_and_chart(sample_run):
     assert "| metric | listlens | naive |" in report
     assert "### unanswerable" in report and "## Failures of `listlens`" in report
     assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_run_reports_tune_and_check_halves(sample_run):
+    out, metrics, _ = sample_run
+    for label in metrics["configs"]:
+        halves = metrics["results"][label]["by_split"]
+        assert set(halves) == {"tune", "check"}
+        assert halves["tune"]["n"] + halves["check"]["n"] == metrics["n"]
+        assert set(metrics["results"][label]["split_gap"]) >= {"answer_accuracy", "false_answer_rate"}
+    assert "## Tune and check halves" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_the_summary_gold_runs_next_to_the_questions(sample_run):
+    out, metrics, _ = sample_run
+    assert set(metrics["summaries"]) == {"listlens"}  # the baseline has no summarizer
+    result = metrics["summaries"]["listlens"]
+    lines = [json.loads(line) for line in (out / "summaries.jsonl").read_text().splitlines()]
+    assert [p["id"] for p in lines] == [r["id"] for r in result["items"]]
+    assert all(p["summary"]["rows"] for p in lines)
+    for name in ("row_precision", "row_recall", "action_accuracy", "reason_support",
+                 "count_agreement"):
+        assert 0.0 <= result["overall"][name] <= 1.0
+    assert set(result["by_split"]) == {"tune", "check"}
+    assert "## Summaries by `listlens`" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_generate_writes_a_gold_set_from_the_indexed_corpus(sample_run, sample_data_dir, tmp_path):
+    # After sample_run the corpus is indexed in sample_data_dir: nothing is embedded again.
+    path = tmp_path / "generated.jsonl"
+    done = run_cli("eval", "--generate", str(path), "--corpus", str(REPO / "app" / "sample_corpus"),
+                   "--data-dir", str(sample_data_dir), "--per-template", "3", "--seed", "5")
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = [json.loads(line) for line in path.read_text().splitlines()]
+    assert f"wrote {len(items)} questions" in done.stdout
+    assert {"negative", "record_citation", "fr_table_count"} <= {i["template"] for i in items}
+    assert all({"id", "question", "answer", "kind", "evidence", "template"} <= set(i) for i in items)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["eval", "--corpus", "app/sample_corpus"], "needs --corpus and --gold"),
+    (["eval", "--generate", "x.jsonl", "--gold", "app/sample_gold.jsonl"], "second call"),
+    (["eval", "--gold", "app/sample_gold.jsonl", "--corpus", "no/such/folder"], "no such file"),
+    (["eval", "--summary-gold", "missing.jsonl", "--corpus", "app/sample_corpus"], "no such file"),
+])
+def test_eval_flags_that_cannot_work_are_usage_errors(args, message):
+    done = run_cli(*args)
+    assert done.returncode == 2 and message in done.stderr
 
 
 def test_the_sample_set_meets_its_floors(sample_run):
