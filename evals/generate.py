@@ -38,6 +38,7 @@ from typing import Any
 
 from listlens.index.entities import LEGAL_FORMS, normalize
 from listlens.ingest.vocab import find_numbers, is_count, number_words
+from listlens.index.errors import InvalidInput
 
 SEED = 20261202
 PER_TEMPLATE = 20
@@ -422,10 +423,10 @@ def generate(store, per_template: int = PER_TEMPLATE, seed: int = SEED,
     library holds, each with an id `gen-<template>-NNN`."""
     unknown = set(templates) - set(TEMPLATES)
     if unknown:
-        raise ValueError(f"unknown template {', '.join(sorted(unknown))}; "
+        raise InvalidInput(f"unknown template {', '.join(sorted(unknown))}; "
                          f"choose from {', '.join(TEMPLATES)}")
     if per_template < 1:
-        raise ValueError("generate at least one question per template")
+        raise InvalidInput("generate at least one question per template")
     facts = read_library(store)
     items: list[dict[str, Any]] = []
     for template in templates:

@@ -196,14 +196,14 @@ def generate_gold(out: Path, base: IndexConfig, corpus: Path | None = None,
     if corpus is not None:
         corpus = Path(corpus).resolve()
         if not corpus.is_dir():
-            raise ValueError(f"the corpus folder {corpus} does not exist")
+            raise InvalidInput(f"the corpus folder {corpus} does not exist")
         config = eval_config(base, corpus, RunSpec("listlens", "listlens"))
     library = Library(config)
     if corpus is not None:
         ingest_corpus(library, corpus, config, log)
     items = generate(library.store, per_template, SEED if seed is None else seed)
     if not items:
-        raise ValueError("the library holds no list records or Federal Register documents "
+        raise InvalidInput("the library holds no list records or Federal Register documents "
                          "to generate questions from")
     write_gold(items, out)
     return items

@@ -19,6 +19,8 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 
+from listlens.index.errors import InvalidInput
+
 SEED = 20261202
 TUNE, CHECK = "tune", "check"
 SPLITS = (TUNE, CHECK)
@@ -31,7 +33,7 @@ def split_ids(items: Iterable[tuple[str, str]], seed: int = SEED) -> dict[str, s
     seen: set[str] = set()
     for item_id, kind in items:
         if item_id in seen:
-            raise ValueError(f"the gold id '{item_id}' appears more than once")
+            raise InvalidInput(f"the gold id '{item_id}' appears more than once")
         seen.add(item_id)
         groups[kind or ""].append(item_id)
     halves: dict[str, str] = {}
@@ -50,6 +52,6 @@ def assign_splits(items: list, seed: int = SEED) -> dict[str, str]:
     fixed = {it.id: it.split for it in items if getattr(it, "split", "")}
     bad = {s for s in fixed.values() if s not in SPLITS}
     if bad:
-        raise ValueError(f"unknown split {', '.join(sorted(bad))}; use {' or '.join(SPLITS)}")
+        raise InvalidInput(f"unknown split {', '.join(sorted(bad))}; use {' or '.join(SPLITS)}")
     rest = split_ids(((it.id, it.kind) for it in items if it.id not in fixed), seed)
     return {**rest, **fixed}

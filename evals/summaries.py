@@ -40,6 +40,7 @@ from listlens.evals.metrics import normalize as normalize_text
 from listlens.evals.split import CHECK, SPLITS, TUNE, assign_splits
 from listlens.index.entities import normalize as normalize_name
 from listlens.ingest.vocab import find_numbers
+from listlens.index.errors import InvalidInput
 
 NAME_SIMILARITY = 90
 SUMMARY_METRICS = ("row_precision", "row_recall", "action_accuracy", "list_accuracy",
@@ -78,15 +79,15 @@ def load_summary_gold(path: Path, corpus: Path | None = None) -> list[SummaryGol
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+            raise InvalidInput(f"{path}:{n}: not JSON ({exc.msg})") from exc
         if "id" not in row or not (row.get("doc") or row.get("since")):
-            raise ValueError(f"{path}:{n}: a summary gold item needs an id and a doc or a since date")
+            raise InvalidInput(f"{path}:{n}: a summary gold item needs an id and a doc or a since date")
         rows = None
         if row.get("rows") is not None:
             rows = []
             for r in row["rows"]:
                 if not r.get("subject"):
-                    raise ValueError(f"{path}:{n}: every expected row needs a subject")
+                    raise InvalidInput(f"{path}:{n}: every expected row needs a subject")
                 actions = r.get("action") or "added"
                 rows.append(ExpectedRow(r["subject"], [actions] if isinstance(actions, str)
                                         else list(actions), r.get("list") or "",
@@ -94,7 +95,7 @@ def load_summary_gold(path: Path, corpus: Path | None = None) -> list[SummaryGol
                                         list(r.get("aliases") or [])))
         for c in row.get("counts") or []:
             if not isinstance(c.get("n"), int):
-                raise ValueError(f"{path}:{n}: every expected count needs an integer n")
+                raise InvalidInput(f"{path}:{n}: every expected count needs an integer n")
         items.append(SummaryGoldItem(
             str(row["id"]), row.get("kind") or "", resolve_evidence(row["doc"], roots)
             if row.get("doc") else "", row.get("since") or "", row.get("until") or "", rows,
