@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from listlens.index.config import IndexConfig
+from listlens.index.facts import fact_records
 from listlens.index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
 from listlens.index.store import Store
 from listlens.index.types import Answer, Filters, Passage, Summary
@@ -110,7 +111,7 @@ class Library:
         entry = {k: v for k, v in doc.metadata.items() if k in _CATALOG_KEYS}
         # `nodes` counts the chunks of `version`, the one queries use (chunk ids follow from it).
         entry.update(version=previous.get("version", ""), pending=version,
-                     nodes=previous.get("nodes", 0),
+                     nodes=previous.get("nodes", 0), facts=previous.get("facts", 0),
                      ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         # The catalog says "being written" before any chunk lands, so a crash leaves nothing
         # that queries would trust.
@@ -132,7 +133,9 @@ class Library:
                 if progress:
                     progress(doc.source, min(at + EMBED_BATCH, len(nodes)), len(nodes))
             written.result()  # every chunk is in Chroma before the catalog calls it complete
-        entry.update(version=version, pending="", nodes=len(nodes))
+        if doc.facts:
+            self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
+        entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts))
         self.store.put_document(doc_id, entry)
         self.store.delete_other_versions(doc_id, version)
         catalog[doc_id] = entry
