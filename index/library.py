@@ -309,8 +309,7 @@ class Library:
         backend = backend or self.config.backend
         generator, notice = self._generator_or_notice(backend, "narrative")
         embedder = self.embedder if generator is not None else None  # only checking LLM text embeds
-        summary = summarize(self.store, docs, embedder, generator, self.retriever().entities,
-                            since, until)
+        summary = summarize(self.store, docs, embedder, generator)
         summary.notice = " ".join(filter(None, [notice, summary.notice]))
         summary.latency_s = time.perf_counter() - started
         return summary

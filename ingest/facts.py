@@ -23,7 +23,7 @@ from listlens.ingest.countries import COUNTRY_PATTERN, NATIONALITIES, country_na
 from listlens.ingest.safety import is_injection
 from listlens.ingest.tables import Cell, Table, html_tables, markdown_tables
 from listlens.ingest.types import Fact, ParsedDocument, Section, Subject
-from listlens.ingest.vocab import REASON_CUES, find_numbers, is_count
+from listlens.ingest.vocab import MONTH_PATTERN, MONTHS, REASON_CUES, find_numbers, is_count, words_to_number
 
 # Documents that are data or law, not announcements of an action.
 _NOT_ANNOUNCEMENTS = {"list", "regulation", "csv", "json"}
@@ -50,13 +50,10 @@ ACTORS = [
 # The US government bodies, offices and instruments that act or are cited: never the party acted
 # on. A name holding an official's title is a person speaking for the government.
 _GOVERNMENT = re.compile(
-    r"^(?:the\s+)?(?:U\.?S\.?\s+|US\s+|United States\s+)?(?:"
-    r"Department(?: of(?: the)? \w+)?|(?:Commerce|Treasury|State|Defense|Justice|Energy|Homeland Security)"
-    r"(?:\s+Dep(?:artmen)?t\.?)?|Bureau of Industry and Security|Office of Foreign Assets Control|"
-    r"End-User Review Committee|White House|Federal Register|Export Administration Regulations|"
-    r"Congress|Government|Administration|BIS|OFAC|ERC|EAR|FBI|DOJ|Commerce Secretary|President)$|"
-    r"\b(?:Secretary|Under Secretary|Minister|Spokes(?:man|woman|person)|Director|Ambassador|"
-    r"Senator|Representative|Administration|Department of|Ministry of Commerce|Treasury Department)\b", re.I)
+    r"\b(?:Department|Dept\.?|Bureau of Industry|Office of Foreign Assets|End-User Review|White House|"
+    r"Federal Register|Export Administration Regulations|Treasury|Secretary|Minister|Spokes(?:man|woman|person)|"
+    r"Ambassador|Senator|Congress(?:man|woman)?|Administration|State Department|Commerce Department)\b|"
+    r"^(?:U\.?S\.?|US|United States|Commerce|State|Government|BIS|OFAC|ERC|EAR|FBI|DOJ|President)$", re.I)
 _BASIS = re.compile(r"\b(?:E\.O\.|Executive Order)\s*\d{5}|§+\s*\d{3}\.\d+(?:\([a-z0-9]+\))*|"
                     r"foreign direct product rule|Section \d{4} of the [A-Z][\w ]+Act", re.I)
 
@@ -65,7 +62,8 @@ _BASIS = re.compile(r"\b(?:E\.O\.|Executive Order)\s*\d{5}|§+\s*\d{3}\.\d+(?:\(
 _VERBS = re.compile(
     r"\b(?P<added>add(?:s|ed|ing)?|plac(?:es|ed|ing)|put(?:s|ting)?)\b|"
     r"\b(?P<designated>designat(?:es|ed|ing))\b|"
-    r"\b(?P<sanctioned>sanction(?:ed|ing)|sanctions(?=\s+(?:\d|[A-Za-z]+\s+(?!against|on|program)|[A-Z]))|"
+    r"\b(?P<sanctioned>sanctions\s+(?:\w+\s+)?(?:against|on)|sanction(?:ed|ing)|"
+    r"sanctions(?=\s+(?:\d|[\w-]+\s+(?!against|on|program)|[A-Z]))|"
     r"blacklist(?:s|ed|ing)?)\b|"
     r"\b(?P<listed>listed|lists)\b|"
     r"\b(?P<identified>identif(?:y|ies|ied|ying))\b|"
@@ -76,12 +74,18 @@ _VERBS = re.compile(
     r"\b(?P<proposed>propos(?:e|es|ed|ing) to (?:add|designate|remove))\b")
 # "The companies are ...", "The entities include ...": an enumeration of the parties acted on.
 _ENUMERATION = re.compile(r"\b(?:the|these|those)\s+(?:\w+\s+){0,2}?(?:companies|entities|firms|organi[sz]ations|"
-                          r"individuals|persons|parties|people)\s+(?:are|were|include|included)\b", re.I)
-_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being|get|got)\s+(?:\w+ly\s+|also\s+|now\s+|all\s+)?$", re.I)
+                          r"individuals|persons|parties|people)\s+(?:are|were|include|included)(?::|\s+(?=[A-Z]))", re.I)
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being|get|got)\s+(?:being\s+)?(?:\w+ly\s+|also\s+|now\s+|all\s+|not\s+)?$", re.I)
+# "sanctions" is a verb only after the one who sanctions ("US sanctions X", "Treasury sanctions X").
+_SANCTIONS_SUBJECT = re.compile(r"(?:\b(?:US|U\.S\.|UK|EU|Treasury|Commerce|OFAC|BIS|State|Department|Government|"
+                                r"[Aa]dministration|Washington|Biden|Trump|Feds|it|[A-Z][a-z]+)\s+)$")
+# Sentences about an earlier action than the document's own: background, not news.
+_EARLIER = re.compile(r"\b(?:(?:last|previous|past)\s+(?:week|month|year|summer|spring|fall|autumn|winter)|"
+                      r"previously|in the past|had (?:been|previously|already)|already|earlier this)\b", re.I)
 # Where the object of an action verb ends: its destination, reason, time or a new clause.
 _OBJECT_END = re.compile(r"\s+(?:to|on|onto|from|for|because|under|over|after|as|in connection|"
-                         r"pursuant|that|which|who|whose|since|with|by|at|amid)\b|,\s+(?:saying|which|"
-                         r"who|citing|accusing|alleging|according|a move|as)\b|[.!?](?:\s|$)|\s+[—–]\s+|\(\d")
+                         r"pursuant|that|which|who|whose|since|with|by|at|amid)\b|,\s+(?:but|saying|which|"
+                         r"who|citing|accusing|alleging|according|a move|as)\b|[.!?](?:\s|$)|\s+(?:[—–|]|--)\s+|\(\d")
 _CLAUSE_START = re.compile(r"(?:^|;\s+|,\s+(?:and|while|but)\s+|\s+while\s+|\s+whereas\s+|:\s+|"
                            r"[\"“]\s*|\b(?:after|that|which|when)\s+)", re.I)
 _UNITS = (r"entit(?:y|ies)|entr(?:y|ies)|compan(?:y|ies)|firms?|organi[sz]ations?|individuals?|"
@@ -90,13 +94,14 @@ _UNITS = (r"entit(?:y|ies)|entr(?:y|ies)|compan(?:y|ies)|firms?|organi[sz]ations
 _COUNTED = re.compile(rf"\s+(?:(?:[A-Z][a-z]+|[a-z]+(?:-\w+)?)\s+){{0,2}}?({_UNITS})\b")
 _LEGAL = re.compile(r"(?:Ltd|Limited|Inc|LLC|L\.L\.C|Co|Corp|Corporation|Company|S\.?A|AG|GmbH|PLC|Pte|Pvt|"
                     r"K\.K|JSC|OOO|LLP|LP|N\.V|B\.V|S\.R\.O|S\.r\.l|Sdn Bhd|Bhd|OU|OÜ|SIA|AB|Oy|SpA)\b\.?", re.I)
-_CONNECTORS = {"of", "for", "at", "and", "de", "del", "la", "le", "du", "the", "&", "und", "y", "on"}
-_NOT_NAMES = re.compile(r"^(?:The|This|These|Those|It|Its|They|Their|Who|What|Which|Why|How|When|Where|US|U\.S\.?|USA|America|American|"
+_CONNECTORS = {"of", "for", "at", "and", "de", "del", "la", "le", "du", "&", "und", "y", "of the", "and the"}
+_NOT_NAMES = re.compile(r"^(?:\(.*|There|Here|The|This|These|Those|It|Its|They|Their|Who|What|Which|Why|How|When|Where|US|U\.S\.?|USA|America|American|"
                         r"Today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
                         r"January|February|March|April|May|June|July|August|September|October|"
                         r"November|December|Entity|Entities|List|Sanctions?|Reason|Country|Name|"
                         r"Federal Register|Chinese|Russian|Iranian|North Korean|Western)$")
 _COUNTRY = re.compile(COUNTRY_PATTERN)
+_ITEM_CODE = re.compile(r"\bEAR99\b|\bECCN\b|\b\d[A-E]\d{3}\b")
 _GROUP_INTRO = re.compile(r"\b(?:among them|including|such as|namely)\b[:,]?\s*", re.I)
 
 
@@ -130,6 +135,10 @@ def _is_name(name: str) -> bool:
         return False
     if _NOT_NAMES.match(name) or _GOVERNMENT.search(name) or short_list(name) or name.lower() in NATIONALITIES:
         return False
+    if len(words) == 1 and name.endswith("ly") or _ITEM_CODE.search(name) or re.search(r"\(\d+\)", name):
+        return False  # "Lastly", an export classification ("ECCN 5A992.c"), "Russia (3)"
+    if re.match(rf"(?:the\s+)?{COUNTRY_PATTERN}(?:\s*\(|$)", name) or name.startswith(("People's Republic", "Republic of")):
+        return False
     return not is_country(name)
 
 
@@ -144,6 +153,9 @@ def _split_items(text: str) -> list[tuple[int, int]]:
         after = text[m.end():]
         if m.group().startswith(",") and "and" not in m.group() and _LEGAL.match(after):
             continue
+        if m.group().strip() == "and" and re.search(r"\b(?:of|for)\s+[A-Z][\w-]*$", text[:m.start()]) \
+                and re.match(r"[A-Z][\w-]*(?![\w-]*\s+[A-Z])", after):
+            continue  # "Institute of Physics and Technology": one name
         cuts.append((m.start(), m.end()))
     spans, at = [], 0
     for s, e in cuts:
@@ -153,38 +165,72 @@ def _split_items(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _name_in(item: str) -> tuple[int, int] | None:
-    """The span of the name in one enumeration item: from its first capitalised word to the end
-    of the run of capitalised words, connectors and legal forms ("its employee Muhammad Ashraf"
-    → "Muhammad Ashraf"; "the virtual currency exchange Chatex" → "Chatex")."""
-    tokens = list(re.finditer(r"[^\s]+", item))
-    start = end = None
-    for i, tok in enumerate(tokens):
-        word = tok.group().strip("*_\"“”‘’'")
-        capital = bool(word) and (word[0].isupper() or word[0].isdigit() and any(c.isupper() for c in word)
-                                  or word[0] in "(&" and len(word) > 1 and word[1:2].isupper())
-        if start is None:
-            if capital:
-                start, end = tok.start(), tok.end()
+_LEADING = {"the", "a", "an", "both", "all", "its", "their", "his", "her", "there", "this", "these", "those",
+            "each", "another", "such", "former", "ex"}
+_DESCRIPTOR = re.compile(r"^[A-Z][\w’'.]*-(?:based|linked|backed|owned|affiliated|registered|headquartered|"
+                         r"controlled|connected)$")
+
+
+def _clean(word: str) -> str:
+    return word.strip("*_\"“”‘’',;:")
+
+
+def _capital(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or word[0].isdigit() and any(c.isupper() for c in word))
+
+
+def _name_in(item: str) -> tuple[int, int, str] | None:
+    """(start, end, country hint) of the name in one enumeration item: the first run of
+    capitalised words, connectors and legal forms that is not a modifier of a lowercase noun
+    ("Pegasus spyware"), after leading determiners, nationalities and descriptors ("Israel’s",
+    "Singapore-based", "the Russian company") which give the hint."""
+    tokens = list(re.finditer(r"\S+", item))
+    hint = ""
+    i = 0
+    while i < len(tokens):
+        word = _clean(tokens[i].group())
+        if not _capital(word):
+            i += 1
             continue
-        if capital or _LEGAL.fullmatch(word.strip(".,()")) or word.startswith("("):
-            end = tok.end()
-        elif word.lower() in _CONNECTORS and i + 1 < len(tokens) and \
-                tokens[i + 1].group().strip("*_\"“”‘’'")[:1].isupper():
+        bare = re.sub(r"[’']s$", "", word)
+        if word.lower() in _LEADING or bare.lower() in NATIONALITIES or _DESCRIPTOR.match(word) \
+                or words_to_number(word.lower()) is not None or (bare != word and is_country(bare)):
+            base = bare.split("-")[0]
+            hint = hint or NATIONALITIES.get(base.lower(), "") or (base if is_country(base) else "")
+            i += 1
             continue
-        else:
-            if word.strip(".,;:") == "":
+        end, k = tokens[i].end(), i + 1
+        while k < len(tokens):
+            w = _clean(tokens[k].group())
+            raw = tokens[k].group()
+            if raw.startswith("("):  # a parenthetical belongs to the name: "(Shenzhen)", "(a.k.a. X)"
+                while k < len(tokens) and ")" not in tokens[k].group():
+                    k += 1
+                if k < len(tokens):
+                    end = tokens[k].end()
+                k += 1
                 continue
-            # a lowercase word after the name: the name ended ("Chatex relied on")
-            if word[0].islower():
-                # a new capitalised run may start later ("exchange Chatex"): prefer the last run
-                rest = _name_in(item[tok.end():])
-                if rest and start is not None and not _is_name(item[start:end].strip(" ,.;:*")):
-                    return tok.end() + rest[0], tok.end() + rest[1]
-                break
-    if start is None:
-        return None
-    return start, end
+            if _capital(w) or _LEGAL.fullmatch(w.strip(".()")) or w in ("&", "-"):
+                end, k = tokens[k].end(), k + 1
+                continue
+            if w.lower() in _CONNECTORS and k + 1 < len(tokens) and _capital(_clean(tokens[k + 1].group())):
+                k += 1
+                continue
+            pair = f"{w.lower()} {_clean(tokens[k + 1].group()).lower()}" if k + 2 < len(tokens) else ""
+            if pair in _CONNECTORS and _capital(_clean(tokens[k + 2].group())):
+                k += 2  # "Academy of the ...", "Saint Vincent and the Grenadines"
+                continue
+            break
+        nxt = _clean(tokens[k].group()) if k < len(tokens) else ""
+        if nxt[:1].islower() and nxt not in _CONNECTORS and item[end - 1] not in ",;:" \
+                and nxt not in ("entry", "entries", "listing", "listings", "designation"):
+            # "Pegasus spyware maker NSO Group", "a PLA research institute": the run before a
+            # lowercase noun modifies it; a run after it names the party, else there is none.
+            at = tokens[k].start()
+            later = _name_in(item[at:])
+            return (at + later[0], at + later[1], later[2] or hint) if later else None
+        return tokens[i].start(), end, hint
+    return None
 
 
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
@@ -231,17 +277,7 @@ def read_names(text: str, start: int, end: int, default_country: str = "") -> li
         found += group
     for n in found:
         n.country = n.country or default_country
-    # "Moscow Institute of Physics and Technology": a one-word item after a name ending "of X"
-    # is the rest of that name, not another party.
-    merged: list[Named] = []
-    for n in found:
-        if merged and " " not in n.name and re.search(r"\b(?:of|for)\s+\S+$", merged[-1].name) \
-                and text[merged[-1].end:n.start].strip() == "and":
-            merged[-1].name = text[merged[-1].start:n.end]
-            merged[-1].end = n.end
-            continue
-        merged.append(n)
-    return merged
+    return found
 
 
 def _read_group(text: str, start: int, end: int) -> list[Named]:
@@ -264,7 +300,8 @@ def _read_group(text: str, start: int, end: int) -> list[Named]:
         if tail:
             country = country_of(tail.group(1) or tail.group(2))
             item = item[:tail.start()]
-        lead = re.match(rf"\s*(?:(?:registered|located|based|headquartered)\s+in\s+|the\s+)?({COUNTRY_PATTERN})\s*[.,;]?\s*$", item)
+        lead = re.match(rf"\s*(?:(?:registered|located|based|headquartered)\s+in\s+|the\s+)?({COUNTRY_PATTERN})"
+                        rf"(?:\s*\([^)]*\))*\s*[.,;]?\s*$", item)
         if lead or not item.strip():  # the item is only a country: it belongs to the names before
             value = country or (country_of(lead.group(1)) if lead else "")
             for n in pending or found[-1:]:
@@ -282,14 +319,11 @@ def _read_group(text: str, start: int, end: int) -> list[Named]:
         name, aliases = _tidy_name(raw)
         if not _is_name(name):
             continue
-        nation = re.search(rf"\b({'|'.join(map(re.escape, NATIONALITIES))})(?:-based)?\s+(?:\S+\s+)?$",
-                           item[:span[0]], re.I)
         offset = raw.find(name[:12])
         at = start + s + span[0] + max(0, offset)
-        named = Named(name, country or (NATIONALITIES[nation.group(1).lower()] if nation else "") or group_country,
-                      at, at + len(name), aliases)
+        named = Named(name, country or span[2] or group_country, at, at + len(name), aliases)
         found.append(named)
-        if not country and not nation:
+        if not country and not span[2]:
             pending.append(named)
     return found
 
@@ -342,10 +376,18 @@ class Context:
         values = {"list_name": self.list_name, "actor": self.actor, "fr_citation": self.fr_citation,
                   "fr_doc": self.fr_doc, "published": self.published, "effective": self.effective}
         values.update({k: v for k, v in fields.items() if v not in (None, "")})
+        if action == "designated" and values["actor"] == "OFAC" and not values["list_name"]:
+            values["list_name"] = "SDN List"  # what an OFAC designation puts a party on
         return Fact(action, **values)
 
 
 def _context(doc: ParsedDocument) -> Context:
+    ctx = _raw_context(doc)
+    ctx.action = _resolve(ctx.action, ctx.list_name, ctx.actor) if ctx.action else ""
+    return ctx
+
+
+def _raw_context(doc: ParsedDocument) -> Context:
     meta = doc.metadata
     head = f"{meta.get('title', '')}\n{meta.get('agency', '')}\n{meta.get('publisher', '')}\n{doc.text[:800]}"
     title = str(meta.get("title", ""))
@@ -421,8 +463,24 @@ def sentence_facts(doc: ParsedDocument, ctx: Context, start: int, end: int,
     return facts
 
 
+def _earlier(sentence: str, published: str) -> bool:
+    """Does the sentence report an action before the document's own (its background)?"""
+    if _EARLIER.search(sentence):
+        return True
+    if not published[:4].isdigit():
+        return False
+    years = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", sentence)}
+    if years and max(years) < int(published[:4]):
+        return True
+    months = [MONTHS[m.group(1).lower().rstrip(".")[:4 if m.group(1).lower().startswith("sept") else 3]]
+              for m in re.finditer(r"\b(?:in|since|on)\s+" + MONTH_PATTERN, sentence)]
+    return bool(months) and not years and max(months) < int(published[5:7] or 0)
+
+
 def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
     sentence = text[s:e]
+    if _earlier(sentence, ctx.published):
+        return []
     list_name = short_list(sentence)
     basis = _BASIS.search(sentence)
     facts: list[Fact] = []
@@ -431,14 +489,21 @@ def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
         verb_start, verb_end = s + m.start(), s + m.end()
         if verb_start < taken_to:
             continue
+        if re.fullmatch(r"sanctions", m.group()) and not _SANCTIONS_SUBJECT.search(text[max(s, verb_start - 40):verb_start]):
+            continue
         before = text[s:verb_start]
-        passive = bool(_PASSIVE.search(before)) or m.lastgroup == "listed" and not re.search(r"\b(?:has|have|had)\s+$", before)
+        participle = not m.group().endswith(("ing", "s", "e", "y"))  # "added", "put", "taken off"
+        passive = participle and (bool(_PASSIVE.search(before)) or m.lastgroup == "listed"
+                                  and not re.search(r"\b(?:has|have|had)\s+$", before))
         if passive:
             clause = list(_CLAUSE_START.finditer(text, s, verb_start))
             region = (clause[-1].end() if clause else s, verb_start)
             region = (region[0], region[0] + len(text[region[0]:region[1]].rstrip()))
             region = (region[0], region[1] - len(_PASSIVE.search(text[region[0]:region[1]] + " ").group())
                       if _PASSIVE.search(text[region[0]:region[1]] + " ") else region[1])
+            dash = re.search(r"\s(?:[—–]|--)\s", text[region[0]:region[1]])
+            if dash:  # "NSO Group – the maker of ... – has been blacklisted": the aside is not a party
+                region = (region[0], region[0] + dash.start())
         else:
             stop = _OBJECT_END.search(text, verb_end, e)
             region = (verb_end, stop.start() if stop else e)
@@ -472,7 +537,7 @@ def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
         names = read_names(text, s + enum.end(), e)
         if names:
             facts.append(ctx.fact(ctx.action or "added", subjects=[Subject(n.name, n.country, n.aliases) for n in names],
-                                  list_name=list_name, actor=actor, start=s, end=e))
+                                  list_name=list_name, actor=actor_in(sentence), start=s, end=e))
     return facts
 
 
