@@ -44,9 +44,8 @@ def _key(name: str) -> str:
 
 
 def _listing(sf: StoredFact) -> bool:
-    """Read from an FR entry or a table row (sentences never span lines)."""
-    return str(sf.metadata.get("doc_type", "")).startswith("fr_") and bool(sf.fact.subjects) and \
-        sf.text.startswith("Entity List entry") or sf.text.startswith("|") or "\n" in sf.text
+    """Read from an FR entry or a table row (a Markdown row, or HTML cells, one paragraph each)."""
+    return sf.text.startswith(("Entity List entry", "|")) or "\n\n" in sf.text
 
 
 def _rank(sf: StoredFact) -> int:
@@ -55,8 +54,7 @@ def _rank(sf: StoredFact) -> int:
     doc_type = str(sf.metadata.get("doc_type", ""))
     if doc_type.startswith("fr_"):
         return 3
-    table_row = sf.text.startswith("|") or "\n" in sf.text  # sentences never span lines
-    return 2 if table_row or doc_type == "press_release" else 1
+    return 2 if _listing(sf) or doc_type == "press_release" else 1
 
 
 @dataclass
@@ -305,38 +303,44 @@ def headline(rows: list[SummaryRow], stated: dict[str, int], n_docs: int, titles
 
 # --- narrative --------------------------------------------------------------------------------
 
-def key_facts(facts: list[StoredFact], limit: int) -> list[StoredFact]:
-    """The sentences that say most about the action: each document's first counts and
-    reasons, then its other action sentences; one citation per span; table rows and FR entries
-    (already in the table) are not narrative."""
-    prose = [sf for sf in facts if not _listing(sf) and not sf.text.startswith(("Entity List entry", "#"))
-             and sf.text.rstrip().endswith((".", "”", '"', ")")) and len(sf.text) < 700]
-    seen: set[tuple[str, int]] = set()
-    ranked = []
-    for sf in prose:
-        span = (sf.doc_id, sf.fact.start)
-        if span in seen:
-            continue
-        seen.add(span)
-        score = 2 * (sf.fact.count is not None) + bool(sf.fact.reason) + bool(sf.fact.subjects) + 0.5 * _rank(sf)
-        ranked.append((score, sf))
-    chosen: list[StoredFact] = []
+def key_evidence(facts: list[StoredFact], limit: int) -> list[Evidence]:
+    """The sentences that say most about the action: each document's sentences that state counts,
+    subjects and reasons, and the reason passages of the listed parties; one per span; table rows
+    and FR entries (already in the table) are not narrative."""
+    scored: dict[tuple[str, int], tuple[float, Evidence]] = {}
+    for sf in facts:
+        listing = _listing(sf) or sf.text.startswith(("Entity List entry", "#"))
+        if not listing and sf.text.rstrip().endswith((".", "”", '"', ")")) and len(sf.text) < 700:
+            score = 2 * (sf.fact.count is not None) + bool(sf.fact.reason) + bool(sf.fact.subjects) + 0.5 * _rank(sf)
+            scored.setdefault((sf.doc_id, sf.fact.start), (score, _evidence(sf, sf.fact.start, sf.fact.end, sf.text)))
+        if sf.fact.reason and listing and "\n\n" not in sf.fact.reason and sf.fact.reason.rstrip().endswith("."):
+            key = (sf.doc_id, sf.fact.reason_start)
+            if key not in scored:  # the reason passage a rule gives for its entries
+                scored[key] = (1.0 + 0.5 * _rank(sf), _evidence(sf, sf.fact.reason_start, sf.fact.reason_end, sf.fact.reason))
+    chosen: list[Evidence] = []
     per_doc: Counter = Counter()
-    docs = {sf.doc_id for _, sf in ranked}
-    for _, sf in sorted(ranked, key=lambda x: -x[0]):
+    docs = {k[0] for k in scored}
+    for (doc_id, _), (score, ev) in sorted(scored.items(), key=lambda kv: -kv[1][0]):
         if len(chosen) >= limit:
             break
-        if per_doc[sf.doc_id] >= max(2, limit // max(1, len(docs))):
+        if per_doc[doc_id] >= max(2, limit // max(1, len(docs))) + 1:
             continue
-        chosen.append(sf)
-        per_doc[sf.doc_id] += 1
-    order = {d: i for i, d in enumerate(dict.fromkeys(sf.doc_id for sf in facts))}
-    return sorted(chosen, key=lambda sf: (order[sf.doc_id], sf.fact.start))
+        chosen.append(ev)
+        per_doc[doc_id] += 1
+    order = {d: i for i, d in enumerate(dict.fromkeys(sf.source for sf in facts))}
+    return sorted(chosen, key=lambda ev: (order.get(ev.passage.source, 0), ev.start))
 
 
-def _evidence(sf: StoredFact) -> Evidence:
-    meta = {**sf.metadata, "source": sf.source, "title": sf.title, "start": sf.fact.start, "end": sf.fact.end}
-    return Evidence(Passage(f"{sf.doc_id}:fact:{sf.fact.start}", sf.text, 0.0, meta), sf.fact.start, sf.fact.end, sf.text)
+def _evidence(sf: StoredFact, start: int, end: int, text: str) -> Evidence:
+    meta = {**sf.metadata, "source": sf.source, "title": sf.title, "start": start, "end": end,
+            "published": sf.published}
+    return Evidence(Passage(f"{sf.doc_id}:{start}", text, 0.0, meta), start, end, text)
+
+
+def _cite(citer: Citer, ev: Evidence) -> int:
+    from listlens.index.answer import cite
+
+    return citer.add(cite([ev])[0])
 
 
 # --- the whole --------------------------------------------------------------------------------
@@ -366,16 +370,16 @@ def summarize(store: Store, docs: list[dict], embedder=None, generator=None) -> 
                       conflicts=conflicts, notice=notice,
                       documents=[{k: d.get(k, "") for k in ("doc_id", "title", "published", "doc_type", "source")}
                                  for d in order])
-    key = key_facts(facts, LLM_EVIDENCE if generator else NARRATIVE_MAX)
+    key = key_evidence(facts, LLM_EVIDENCE if generator else NARRATIVE_MAX)
     sentences, backend, note = None, "extractive", ""
     if generator is not None and key:
-        sentences, note = _llm_narrative(summary.headline, [_evidence(sf) for sf in key], embedder, generator, citer)
+        sentences, note = _llm_narrative(summary.headline, key, embedder, generator, citer)
         backend = generator.name if sentences else "extractive"
     sentences = sentences or []
     if len(sentences) < 3:  # too little survived the check: the facts' own sentences fill in
         said = " ".join(s.text for s in sentences)
-        extra = [sf for sf in key if not said or _overlap(sf.text, said) < 0.6]
-        sentences += [AnswerSentence(_plain(sf.text), [citer.fact(sf)]) for sf in extra[:NARRATIVE_MAX - len(sentences)]]
+        extra = [ev for ev in key if not said or _overlap(ev.text, said) < 0.6]
+        sentences += [AnswerSentence(_plain(ev.text), [_cite(citer, ev)]) for ev in extra[:NARRATIVE_MAX - len(sentences)]]
     summary.sentences, summary.citations, summary.backend = sentences, citer.citations, backend
     summary.notice = " ".join(filter(None, [notice, note]))
     return summary
@@ -389,7 +393,7 @@ def _overlap(a: str, b: str) -> float:
 def _llm_narrative(title: str, evidence: list[Evidence], embedder, generator,
                    citer: Citer) -> tuple[list[AnswerSentence] | None, str]:
     """The LLM writes over the key sentences; `check_reply` keeps only what they support."""
-    from listlens.index.answer import Question, cite
+    from listlens.index.answer import Question
     from listlens.index.generate import check_reply
     from listlens.index.prompts import summary_messages
 
@@ -404,6 +408,6 @@ def _llm_narrative(title: str, evidence: list[Evidence], embedder, generator,
     by_old = {c.n: c for c in checked.citations}
     out = []
     for s in checked.sentences[:8]:
-        numbers = [citer.add(cite([spans[(by_old[n].file, by_old[n].start, by_old[n].end)]])[0]) for n in s.citations]
+        numbers = [_cite(citer, spans[(by_old[n].file, by_old[n].start, by_old[n].end)]) for n in s.citations]
         out.append(AnswerSentence(s.text, numbers))
     return out, checked.notice

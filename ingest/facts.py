@@ -335,13 +335,30 @@ _ABBREV = re.compile(r"(?:\b(?i:Co|Ltd|Inc|Corp|No|Nos|Pte|Pvt|St|Dr|Mr|Ms|Mrs|G
                      r"L\.L\.C|K\.K|N\.V|B\.V)|\b[A-Z])\.$")
 
 
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans of text[start:end]: lines first (headings, items, table rows sit on their
-    own lines), then sentence ends, not after "Co.", "Ltd.", "U.S." and the like."""
-    end = len(text) if end is None else end
-    spans = []
+_LINE_ITEM = re.compile(r"^\s*(?:[|#>*•-]|\d+[.)]\s|[A-Z][\w ]{0,40}:\s*$)")
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the text's lines, a hard-wrapped paragraph's lines joined: headings, list items
+    and table rows stay lines of their own."""
+    out: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text[start:end]):
         ls, le = start + line.start(), start + line.end()
+        joins = out and text[out[-1][1]:ls] == "\n" and not _LINE_ITEM.match(text[ls:le]) \
+            and not _LINE_ITEM.match(text[out[-1][0]:out[-1][1]]) and text[out[-1][1] - 1] not in ".!?:”\""
+        if joins:
+            out[-1] = (out[-1][0], le)
+        else:
+            out.append((ls, le))
+    return out
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end]: lines first (headings, items, table rows sit on their
+    own lines; a wrapped paragraph is one), then sentence ends, not after "Co.", "Ltd.", "U.S."."""
+    end = len(text) if end is None else end
+    spans = []
+    for ls, le in _lines(text, start, end):
         cursor = ls
         for m in re.finditer(r"[.!?][\"”’)]*\s+(?=[A-Z“\"(‘'])", text[ls:le]):
             stop = ls + m.start() + 1
@@ -514,7 +531,9 @@ def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
                 tail_end = after.start() if after and text[after.start()] in ".!?" else e
                 region = (colon + 1, tail_end)
         names = read_names(text, *region)
-        counts = _counts(text, *region)
+        # Counts run on to the list ("adding 28 entities under 41 entries to the Entity List").
+        to_list = re.compile(r"\s(?:to|from|on|onto)\s+(?:the|its)\b").search(text, region[0], e)
+        counts = _counts(text, region[0], max(region[1], to_list.start() if to_list else region[1]))
         verb = m.lastgroup
         # The actor is the one named last before the verb (its grammatical subject), else anywhere.
         actors = [(m2.start(), a) for a, pattern in ACTORS for m2 in pattern.finditer(text, s, verb_start)]

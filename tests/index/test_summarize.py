@@ -117,7 +117,7 @@ def test_an_llm_narrative_is_checked_and_invented_sentences_dropped(sample_libra
 
     lib = sample_library
     docs = lib._select([str(SPYWARE_DOCS[0])], None, None, None)
-    summary = summarize(lib.store, docs, lib.embedder, Scripted(), lib.retriever().entities)
+    summary = summarize(lib.store, docs, lib.embedder, Scripted())
     assert summary.backend == "scripted"
     said = [s.text for s in summary.sentences]
     assert said[0] == "NSO Group and Candiru were listed for supplying spyware to foreign governments."
@@ -130,7 +130,7 @@ def test_local_model_narrative(sample_library, local_generator):  # noqa: F811
     lib = sample_library
     docs = lib._select([str(p) for p in SPYWARE_DOCS], None, None, None)
     started = time.perf_counter()
-    summary = summarize(lib.store, docs, lib.embedder, local_generator, lib.retriever().entities)
+    summary = summarize(lib.store, docs, lib.embedder, local_generator)
     print(f"local summary in {time.perf_counter() - started:.1f} s via {summary.backend}")
     assert len(summary.rows) == 4
     _assert_cited(summary)
