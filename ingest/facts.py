@@ -60,14 +60,14 @@ _BASIS = re.compile(r"\b(?:E\.O\.|Executive Order)\s*\d{5}|§+\s*\d{3}\.\d+(?:\(
 # Action verbs → the action they report. "sanction"/"blacklist" mean a designation when
 # Treasury acts and a listing when Commerce does (decided per fact from its list and actor).
 _VERBS = re.compile(
-    r"\b(?P<added>add(?:s|ed|ing)?|plac(?:es|ed|ing)|put(?:s|ting)?)\b|"
-    r"\b(?P<designated>designat(?:es|ed|ing))\b|"
+    r"\b(?P<added>add(?:s|ed|ing)?|plac(?:es|ed|ing)|put(?:s|ting)?|addition of)\b|"
+    r"\b(?P<designated>designat(?:es|ed|ing)|designation of)\b|"
     r"\b(?P<sanctioned>sanctions\s+(?:\w+\s+)?(?:against|on)|sanction(?:ed|ing)|"
     r"sanctions(?=\s+(?:\d|[\w-]+\s+(?!against|on|program)|[A-Z]))|"
     r"blacklist(?:s|ed|ing)?)\b|"
     r"\b(?P<listed>listed|lists)\b|"
     r"\b(?P<identified>identif(?:y|ies|ied|ying))\b|"
-    r"\b(?P<removed>remov(?:e|es|ed|ing)|taken off|took off)\b|"
+    r"\b(?P<removed>remov(?:e|es|ed|ing)|taken off|took off|removal of)\b|"
     r"\b(?P<delisted>delist(?:s|ed|ing)?)\b|"
     r"\b(?P<revised>revis(?:e|es|ed|ing)|modif(?:y|ies|ied|ying)|amend(?:s|ed|ing) the entr\w*)\b|"
     r"\b(?P<corrected>correct(?:s|ed|ing))\b|"
@@ -86,12 +86,12 @@ _EARLIER = re.compile(r"\b(?:(?:last|previous|past)\s+(?:week|month|year|summer|
 _OBJECT_END = re.compile(r"\s+(?:to|on|onto|from|for|because|under|over|after|as|in connection|"
                          r"pursuant|that|which|who|whose|since|with|by|at|amid)\b|,\s+(?:but|saying|which|"
                          r"who|citing|accusing|alleging|according|a move|as)\b|[.!?](?:\s|$)|\s+(?:[—–|]|--)\s+|\(\d")
-_CLAUSE_START = re.compile(r"(?:^|;\s+|,\s+(?:and|while|but)\s+|\s+while\s+|\s+whereas\s+|:\s+|"
+_CLAUSE_START = re.compile(r"(?:^|;\s+|,\s+(?:while|but)\s+|\s+while\s+|\s+whereas\s+|:\s+|"
                            r"[\"“]\s*|\b(?:after|that|which|when)\s+)", re.I)
 _UNITS = (r"entit(?:y|ies)|entr(?:y|ies)|compan(?:y|ies)|firms?|organi[sz]ations?|individuals?|"
           r"persons?|people|businesses|vendors|institutes?|institutions|parties|addresses|vessels|"
           r"aircraft|exchanges|subsidiaries")
-_COUNTED = re.compile(rf"\s+(?:(?:[A-Z][a-z]+|[a-z]+(?:-\w+)?)\s+){{0,2}}?({_UNITS})\b")
+_COUNTED = re.compile(rf"\s+(?:of\s+(?:the|these|those)\s+)?(?:(?:[A-Z][a-z]+|[a-z]+(?:-\w+)?)\s+){{0,2}}?({_UNITS})\b")
 _LEGAL = re.compile(r"(?:Ltd|Limited|Inc|LLC|L\.L\.C|Co|Corp|Corporation|Company|S\.?A|AG|GmbH|PLC|Pte|Pvt|"
                     r"K\.K|JSC|OOO|LLP|LP|N\.V|B\.V|S\.R\.O|S\.r\.l|Sdn Bhd|Bhd|OU|OÜ|SIA|AB|Oy|SpA)\b\.?", re.I)
 _CONNECTORS = {"of", "for", "at", "and", "de", "del", "la", "le", "du", "&", "und", "y", "of the", "and the"}
@@ -171,6 +171,13 @@ _DESCRIPTOR = re.compile(r"^[A-Z][\w’'.]*-(?:based|linked|backed|owned|affilia
                          r"controlled|connected)$")
 
 
+# Words that end a name without being modified by it: "SUEX also blocks", "Chatex was", "the
+# Corad entry". Any other lowercase word after a name is a noun the name modifies ("Pegasus spyware").
+_ENDS_NAME = frozenset("""also is are was were has have had will would said says which who that and or but in
+on at from with as its their to for by after before over under not now then today yesterday
+announced entry entries listing listings designation""".split())
+
+
 def _clean(word: str) -> str:
     return word.strip("*_\"“”‘’',;:")
 
@@ -223,7 +230,7 @@ def _name_in(item: str) -> tuple[int, int, str] | None:
             break
         nxt = _clean(tokens[k].group()) if k < len(tokens) else ""
         if nxt[:1].islower() and nxt not in _CONNECTORS and item[end - 1] not in ",;:" \
-                and nxt not in ("entry", "entries", "listing", "listings", "designation"):
+                and nxt not in _ENDS_NAME and not nxt.endswith("ly"):
             # "Pegasus spyware maker NSO Group", "a PLA research institute": the run before a
             # lowercase noun modifies it; a run after it names the party, else there is none.
             at = tokens[k].start()
@@ -409,10 +416,16 @@ def _raw_context(doc: ParsedDocument) -> Context:
     head = f"{meta.get('title', '')}\n{meta.get('agency', '')}\n{meta.get('publisher', '')}\n{doc.text[:800]}"
     title = str(meta.get("title", ""))
     return Context(actor=actor_in(str(meta.get("agency", ""))) or actor_in(head),
-                   list_name=short_list(title) or short_list(str(meta.get("action", ""))) or short_list(doc.text[:3000]),
+                   list_name=short_list(title) or short_list(str(meta.get("action", ""))) or _only_list(doc.text),
                    action=_title_action(title + " " + str(meta.get("action", ""))),
                    fr_citation=str(meta.get("fr_citation", "")), fr_doc=str(meta.get("fr_doc", "")),
                    published=str(meta.get("published", "")), effective=str(meta.get("effective", "")))
+
+
+def _only_list(text: str) -> str:
+    """The list a document names, when it names just one."""
+    named = {name for name, pattern in LISTS if pattern.search(text)}
+    return named.pop() if len(named) == 1 else ""
 
 
 def _title_action(title: str) -> str:
@@ -482,6 +495,7 @@ def sentence_facts(doc: ParsedDocument, ctx: Context, start: int, end: int,
 
 def _earlier(sentence: str, published: str) -> bool:
     """Does the sentence report an action before the document's own (its background)?"""
+    sentence = re.sub(r"\(?https?://\S+", "", sentence)  # dates inside links are not the action's
     if _EARLIER.search(sentence):
         return True
     if not published[:4].isdigit():
@@ -509,7 +523,7 @@ def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
         if re.fullmatch(r"sanctions", m.group()) and not _SANCTIONS_SUBJECT.search(text[max(s, verb_start - 40):verb_start]):
             continue
         before = text[s:verb_start]
-        participle = not m.group().endswith(("ing", "s", "e", "y"))  # "added", "put", "taken off"
+        participle = not m.group().endswith(("ing", "s", "e", "y", " of"))  # "added", "put", "taken off"
         passive = participle and (bool(_PASSIVE.search(before)) or m.lastgroup == "listed"
                                   and not re.search(r"\b(?:has|have|had)\s+$", before))
         if passive:
@@ -524,8 +538,9 @@ def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
         else:
             stop = _OBJECT_END.search(text, verb_end, e)
             region = (verb_end, stop.start() if stop else e)
-            colon = text.find(":", region[0], e)
-            if colon >= 0 and (stop is None or colon < e):
+            colon_at = re.compile(r":\s").search(text, region[0], e)  # not the colon of a URL
+            colon = colon_at.start() if colon_at else -1
+            if colon >= 0:
                 # "designated three companies that ...: A, registered in X; B; and C"
                 after = _OBJECT_END.search(text, colon + 1, e)
                 tail_end = after.start() if after and text[after.start()] in ".!?" else e

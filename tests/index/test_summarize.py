@@ -189,3 +189,55 @@ def test_november_2021_news_names_the_four_companies_with_reasons(shared_library
         assert reason in row.reason.lower(), row
     assert len(summary.rows) <= 6, [r.entity for r in summary.rows]  # little noise besides
     _assert_cited(summary)
+
+
+def test_table_article_gives_one_row_per_table_entity_and_states_the_count(library, tmp_path):
+    from tests.ingest.test_facts import TABLE_ARTICLE
+
+    path = tmp_path / "brokers.md"
+    path.write_bytes(TABLE_ARTICLE)
+    assert library.ingest([path]).ok
+    summary = library.summarize(doc_ids=[str(path)])
+    rows = {r.entity: r for r in summary.rows}
+    assert set(rows) == {"Halcyon Avionics Ltd.", "Borealis Optics LLC", "Kestrel Parts (HK) Co., Ltd.",
+                         "Vostok Trade House"}
+    vostok = rows["Vostok Trade House"]
+    assert vostok.countries == ["Russia"] and vostok.action == "added" and vostok.list_name == "Entity List"
+    assert vostok.reason == "Procuring navigation modules for the Russian army."
+    # The article says five; its table names four: the headline says both.
+    assert summary.headline.startswith("5 entities added to the Entity List")
+    assert "4 of the 5 added are named" in summary.headline
+    _assert_cited(summary)
+    by_n = {c.n: c for c in summary.citations}
+    assert any(by_n[n].text == vostok.reason for n in vostok.citations)  # the reason cell, quoted
+
+
+def test_designation_is_designated_and_an_injected_line_is_never_a_row_or_footnote(library, tmp_path):
+    from tests.ingest.test_facts import DESIGNATION
+
+    path = tmp_path / "pelican.txt"
+    path.write_bytes(DESIGNATION)
+    assert library.ingest([path]).ok
+    summary = library.summarize(doc_ids=[str(path)])
+    rows = {r.entity: r for r in summary.rows}
+    assert set(rows) == {"Pelican Exchange OU", "Ivo Tamm", "Liisa Kask"}
+    assert all(r.action == "designated" and r.list_name == "SDN List" for r in rows.values())
+    assert rows["Pelican Exchange OU"].aliases == ["Pelican"]
+    assert not any("ignore previous" in c.text.lower() for c in summary.citations)
+    assert "removed" not in summary.headline
+    _assert_cited(summary)
+
+
+def test_sample_november_2021_reads_tables_designations_and_skips_injected_text(sample_library):
+    summary = sample_library.summarize(since="2021-11-01", until="2021-11-30")
+    rows = {r.entity: r for r in summary.rows}
+    assert rows["Chatex"].action == "designated" and rows["Chatex"].list_name == "SDN List"
+    assert rows["Moscow Institute of Physics and Technology"].list_name == "MEU List"
+    assert rows["Muhammad Farrukh"].countries == ["Pakistan"]
+    assert "Hefei National Laboratory for Physical Sciences at Microscale" in rows
+    names = " ".join(rows)
+    for not_a_party in ("SDN", "Technology", "Raimondo", "Treasury", "Commerce"):
+        assert not_a_party not in rows and "Raimondo" not in names
+    assert not any(r.action == "removed" for r in summary.rows)
+    assert not any("ignore previous" in c.text.lower() for c in summary.citations)
+    _assert_cited(summary)
