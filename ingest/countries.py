@@ -95,4 +95,5 @@ def country_of(text: str) -> str:
 def is_country(text: str) -> bool:
     """Is `text` nothing but a country or a nationality ("Singapore", "the Netherlands", "Israeli")?"""
     value = text.strip(" .,;:()").removeprefix("the ").strip()
-    return value in _SPELLINGS or value.lower() in NATIONALITIES or value.upper() in _ALIASES
+    return value in _SPELLINGS or value.lower() in NATIONALITIES or value.upper() in _ALIASES or (
+        value.endswith("s") and value[:-1].lower() in NATIONALITIES)  # "Ukrainians"

@@ -36,7 +36,7 @@ LISTS = [
     ("MEU List", re.compile(r"Military End[- ]Users?\s+(?:\(MEU\)\s+)?(?:sanction\s+)?List|\bMEU\b", re.I)),
     ("UVL", re.compile(r"Unverified List|\bUVL\b", re.I)),
     ("SDN List", re.compile(r"Specially Designated Nationals|(?<!Non-)\bSDN\b")),
-    ("NS-CMIC List", re.compile(r"Chinese Military[- ]Industrial Complex|\bN?S?-?CMIC\b")),
+    ("NS-CMIC List", re.compile(r"Chinese Military[- ]Industrial Complex|\bN?S?-?CMIC\b|investment blacklist")),
     ("DPL", re.compile(r"Denied Persons List|\bDPL\b")),
     ("Entity List", re.compile(r"Entity List|\bEAR\)?\s+list|trade blacklist", re.I)),
 ]
@@ -80,14 +80,15 @@ _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being|get|got)\s+(?:being\s
 _SANCTIONS_SUBJECT = re.compile(r"(?:\b(?:US|U\.S\.|UK|EU|Treasury|Commerce|OFAC|BIS|State|Department|Government|"
                                 r"[Aa]dministration|Washington|Biden|Trump|Feds|it|[A-Z][a-z]+)\s+)$")
 # Sentences about an earlier action than the document's own: background, not news.
-_EARLIER = re.compile(r"\b(?:(?:last|previous|past)\s+(?:week|month|year|summer|spring|fall|autumn|winter)|"
+_EARLIER = re.compile(r"\b(?:(?:last|previous|past)\s+(?:month|year|summer|spring|fall|autumn|winter)|"
                       r"previously|in the past|had (?:been|previously|already)|already|earlier this)\b", re.I)
 # Where the object of an action verb ends: its destination, reason, time or a new clause.
-_OBJECT_END = re.compile(r"\s+(?:to|on|onto|from|for|because|under|over|after|as|in connection|"
+_OBJECT_END = re.compile(r"(?<!\bwell)\s+as\b(?!\s+well\s+as)|\s+(?:to|on|onto|from|for|because|under|over|after|in connection|"
                          r"pursuant|that|which|who|whose|since|with|by|at|amid)\b|,\s+(?:but|saying|which|"
                          r"who|citing|accusing|alleging|according|a move|as)\b|[.!?](?:\s|$)|\s+(?:[—–|]|--)\s+|\(\d")
 _CLAUSE_START = re.compile(r"(?:^|;\s+|,\s+(?:while|but)\s+|\s+while\s+|\s+whereas\s+|:\s+|"
-                           r"[\"“]\s*|\b(?:after|that|which|when)\s+)", re.I)
+                           r"[\"“]\s*|\b(?:after|that|which|when)\s+|"
+                           r"\b(?:said|says|stated|announced|noted|reported|confirmed|added)\s+(?:that\s+)?)", re.I)
 _UNITS = (r"entit(?:y|ies)|entr(?:y|ies)|compan(?:y|ies)|firms?|organi[sz]ations?|individuals?|"
           r"persons?|people|businesses|vendors|institutes?|institutions|parties|addresses|vessels|"
           r"aircraft|exchanges|subsidiaries")
@@ -147,7 +148,7 @@ def _split_items(text: str) -> list[tuple[int, int]]:
     ";", "," and "and", but not inside a country name or before a legal form ("Co., Ltd.")."""
     protected = [(m.start(), m.end()) for m in _COUNTRY.finditer(text)]
     cuts: list[tuple[int, int]] = []
-    for m in re.finditer(r";\s*(?:and\s+)?|,\s+(?:and|plus)\s+|\s+(?:and|plus)\s+|,\s+", text):
+    for m in re.finditer(r";\s*(?:and\s+)?|,?\s+as well as\s+|,\s+(?:and|plus)\s+|\s+(?:and|plus)\s+|,\s+", text):
         if any(s <= m.start() < e for s, e in protected):
             continue
         after = text[m.end():]
@@ -493,6 +494,10 @@ def sentence_facts(doc: ParsedDocument, ctx: Context, start: int, end: int,
     return facts
 
 
+def _headline(sentence: str) -> bool:
+    return sentence.startswith("#") or not sentence.rstrip(" *_").endswith((".", "!", "?", "”", '"', ")", ":"))
+
+
 def _earlier(sentence: str, published: str) -> bool:
     """Does the sentence report an action before the document's own (its background)?"""
     sentence = re.sub(r"\(?https?://\S+", "", sentence)  # dates inside links are not the action's
@@ -545,7 +550,9 @@ def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
                 after = _OBJECT_END.search(text, colon + 1, e)
                 tail_end = after.start() if after and text[after.start()] in ".!?" else e
                 region = (colon + 1, tail_end)
-        names = read_names(text, *region)
+        # A headline is telegraphic ("US sanctions NSO Group & Candiru"): its counts are read,
+        # its names are left to the body, which restates them in sentences.
+        names = [] if _headline(sentence) else read_names(text, *region)
         # Counts run on to the list ("adding 28 entities under 41 entries to the Entity List").
         to_list = re.compile(r"\s(?:to|from|on|onto)\s+(?:the|its)\b").search(text, region[0], e)
         counts = _counts(text, region[0], max(region[1], to_list.start() if to_list else region[1]))
