@@ -343,7 +343,7 @@ _ABBREV = re.compile(r"(?:\b(?i:Co|Ltd|Inc|Corp|No|Nos|Pte|Pvt|St|Dr|Mr|Ms|Mrs|G
                      r"L\.L\.C|K\.K|N\.V|B\.V)|\b[A-Z])\.$")
 
 
-_LINE_ITEM = re.compile(r"^\s*(?:[|#>*•-]|\d+[.)]\s|[A-Z][\w ]{0,40}:\s*$)")
+_LINE_ITEM = re.compile(r"^\s*(?:[|#>*•–—-]|\d+[.)]\s|[A-Z][\w ]{0,40}:\s*$)")
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -582,6 +582,57 @@ def _facts_of_sentence(text: str, s: int, e: int, ctx: Context) -> list[Fact]:
     return facts
 
 
+# --- lists -----------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^[ \t]*(?:[*•–—-]|\d+[.)])[ \t]+(.+)$", re.M)
+_ITEM_END = re.compile(r",?\s+(?:which|who|that|whose)\b|,\s+(?:a|an|the)\s|\s[—–-]\s|:\s|;(?:\s|$)|"
+                       r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)(?<!\bPte)(?<!\bPvt)\.(?:\s|$)")
+
+
+def list_facts(doc: ParsedDocument, ctx: Context, lead: list[Fact]) -> list[Fact]:
+    """Bulleted items under a line that ends with a colon and follows (or states) an action:
+    "the Treasury singled out: – Cloudwalk Technology Co., a facial recognition company; – ...".
+    Each item's first name is a subject; the rest of the item, its reason."""
+    text = doc.text
+    facts: list[Fact] = []
+    items = list(_BULLET.finditer(text))
+    i = 0
+    while i < len(items):
+        first = items[i]
+        intro_end = text.rstrip().rfind(":", 0, first.start())
+        intro = text[max(0, intro_end - 300):first.start()]
+        run = [first]
+        while i + 1 < len(items) and not text[run[-1].end():items[i + 1].start()].strip():
+            i += 1
+            run.append(items[i])
+        i += 1
+        if intro_end < 0 or text[intro_end + 1:first.start()].strip():
+            continue  # not introduced by a line ending with a colon
+        before = [f for f in lead if f.end <= first.start()]
+        if not before and not _VERBS.search(intro):
+            continue  # a list of something else (requirements, links)
+        action = before[-1].action if before else ctx.action or "added"
+        list_name = next((f.list_name for f in reversed(before) if f.list_name), ctx.list_name)
+        for item in run:
+            s, e = item.start(1), item.end(1)
+            if is_injection(text[s:e]):
+                continue
+            stop = _ITEM_END.search(text, s, e)
+            names = read_names(text, s, stop.start() if stop else e)[:1]
+            if not names:
+                continue
+            fields = {}
+            if stop and e - stop.end() > 10:
+                rs, re_ = stop.start() + len(stop.group()) - len(stop.group().lstrip(" ,.;:—–-")), e
+                while re_ > rs and text[re_ - 1] in " ,.;\u00a0":
+                    re_ -= 1
+                fields.update(reason=text[rs:re_], reason_start=rs, reason_end=re_)
+            n = names[0]
+            facts.append(ctx.fact(action, subjects=[Subject(n.name, n.country, n.aliases)], list_name=list_name,
+                                  start=s, end=e, **fields))
+    return facts
+
+
 # --- tables -----------------------------------------------------------------------------------
 
 _COLUMN_MEANINGS = [
@@ -740,7 +791,7 @@ def read_facts(doc: ParsedDocument, raw: bytes | None = None) -> list[Fact]:
         tables += html_tables(html, text)
     table_spans = [(t.start, t.end) for t in tables]
     lead = sentence_facts(doc, ctx, 0, len(text), skip=table_spans)
-    rows = table_facts(doc, tables, ctx, lead)
+    rows = table_facts(doc, tables, ctx, lead) + list_facts(doc, ctx, lead)
     if rows:
         # The table says who; sentences add counts, and the parties the table leaves out.
         tabled = {_key(s.name) for f in rows for s in f.subjects}
