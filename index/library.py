@@ -22,6 +22,7 @@ from listlens.index.store import Store
 from listlens.index.types import Answer, Filters, Passage, Summary
 from listlens.ingest.chunking import chunk_document, doc_id_for, embedding_text
 from listlens.ingest.errors import IngestError
+from listlens.ingest.facts import FACTS_READER
 from listlens.ingest.readers import iter_files, read_path
 from listlens.ingest.types import ParsedDocument
 
@@ -102,6 +103,8 @@ class Library:
         version = str(doc.metadata["content_hash"])
         previous = catalog.get(doc_id, {})
         if previous.get("version") == version:
+            if previous.get("facts_reader") != FACTS_READER and not previous.get("pending"):
+                self._refresh_facts(doc_id, doc, previous)  # read by an older reader: re-read
             report.unchanged += 1
             return
         nodes = chunk_document(doc, self.config.chunk_size, self.config.chunk_overlap)
@@ -135,7 +138,8 @@ class Library:
             written.result()  # every chunk is in Chroma before the catalog calls it complete
         if doc.facts:
             self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
-        entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts))
+        entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts),
+                     facts_reader=FACTS_READER)
         self.store.put_document(doc_id, entry)
         self.store.delete_other_versions(doc_id, version)
         catalog[doc_id] = entry
@@ -144,6 +148,16 @@ class Library:
             report.replaced += 1
         else:
             report.added += 1
+
+    def _refresh_facts(self, doc_id: str, doc: ParsedDocument, entry: dict) -> None:
+        """Replace an unchanged document's facts with what the current reader finds (the
+        chunks stay). New facts overwrite the old ids, surplus ones go, then the catalog counts
+        them: a crash midway leaves the old reader's stamp, so the next ingest redoes it."""
+        version = str(entry["version"])
+        self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
+        self.store.delete_facts_from(doc_id, version, len(doc.facts), int(entry.get("facts", 0) or 0))
+        entry.update(facts=len(doc.facts), facts_reader=FACTS_READER)
+        self.store.put_document(doc_id, entry)
 
     def _repair(self, catalog: dict) -> None:
         """Clear what an interrupted ingest left: chunks of versions never completed."""

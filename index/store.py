@@ -175,6 +175,12 @@ class Store:
                        metadatas=[{**m, "doc_id": doc_id, "version": version} for m in metadatas[at:end]],
                        embeddings=[[0.0]] * len(ids[at:end]))
 
+    def delete_facts_from(self, doc_id: str, version: str, keep: int, had: int) -> None:
+        """Drop a version's facts numbered `keep` and above (up to `had`, what it held)."""
+        ids = [self.fact_id(doc_id, version, i) for i in range(keep, had)]
+        if ids:
+            self._call(self.facts_collection.delete, ids=ids)
+
     def documents_facts(self, entries: dict[str, dict[str, Any]]) -> dict:
         """The facts of these catalog entries' versions, fetched by id (the catalog's `facts`
         count says how many each has)."""

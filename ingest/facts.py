@@ -25,6 +25,10 @@ from listlens.ingest.tables import Cell, Table, html_tables, markdown_tables
 from listlens.ingest.types import Fact, ParsedDocument, Section, Subject
 from listlens.ingest.vocab import MONTH_PATTERN, MONTHS, REASON_CUES, find_numbers, is_count, words_to_number
 
+# Which reading the facts of a stored document come from: bump it when the reader changes what it
+# finds, and re-ingesting an unchanged document re-reads its facts (its chunks stay).
+FACTS_READER = "1"
+
 # Documents that are data or law, not announcements of an action.
 _NOT_ANNOUNCEMENTS = {"list", "regulation", "csv", "json"}
 

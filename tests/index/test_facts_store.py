@@ -32,3 +32,18 @@ def test_facts_round_trip_cite_their_spans_and_follow_the_document(library, tmp_
     library.remove(str(path))
     assert load_facts(library.store, library.store.ready_versions()) == []
     assert library.store.facts_collection.count() == 0
+
+
+def test_unchanged_document_read_by_an_older_reader_gets_its_facts_reread(library, tmp_path):
+    path = tmp_path / "brokers.md"
+    path.write_bytes(TABLE_ARTICLE)
+    assert library.ingest([path]).ok
+    store = library.store
+    (doc_id, entry), = store.catalog().items()
+    # What a store ingested by an older reader looks like: its facts, its reader's stamp.
+    store.facts_collection.delete(where={"doc_id": doc_id})
+    store.put_document(doc_id, {**entry, "facts": 0, "facts_reader": "0"})
+    assert load_facts(store, store.ready_versions()) == []
+    report = library.ingest([path])
+    assert report.unchanged == 1 and report.nodes == 0  # no chunk was re-embedded
+    assert len({s.name for sf in load_facts(store, store.ready_versions()) for s in sf.fact.subjects}) == 4
