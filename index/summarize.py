@@ -149,10 +149,12 @@ def build_row(draft: Draft, citer: Citer) -> tuple[SummaryRow, list[Conflict]]:
     structured_countries = [s.country for sf, s in subjects if _rank(sf) == 3 and s.country]
     if structured_countries:  # an FR entry per country: every one of them, none from reporting
         countries = list(dict.fromkeys(structured_countries))
+    else:
+        countries = countries[:1]  # reporting: the country most sources give
     actions = _vote([(_rank(sf), sf.fact.action) for sf in facts])
     lists = _vote([(_rank(sf), sf.fact.list_name) for sf in facts])
     reasons = sorted((sf for sf in facts if sf.fact.reason), key=lambda sf: (-_rank(sf), len(sf.fact.reason) > 400))
-    row = SummaryRow(entity=entity, aliases=aliases, countries=countries[:3], list_name=lists[0] if lists else "",
+    row = SummaryRow(entity=entity, aliases=aliases, countries=countries, list_name=lists[0] if lists else "",
                      action=actions[0] if actions else "added")
     row.fr_citation = next((sf.fact.fr_citation for sf in facts if sf.fact.fr_citation), "")
     published = [sf.published for sf in facts if _rank(sf) == 3 and sf.published] or \
@@ -170,7 +172,9 @@ def build_row(draft: Draft, citer: Citer) -> tuple[SummaryRow, list[Conflict]]:
     if reasons:
         reason = reasons[0]
         row.reason = _plain(reason.fact.reason)
-        n = citer.reason(reason)
+        f = reason.fact
+        inside = reason in per_doc.values() and f.start <= f.reason_start and f.reason_end <= f.end
+        n = None if inside else citer.reason(reason)  # a table row's citation already quotes it
         if n is not None and n not in row.citations:
             row.citations.append(n)
     row.sources = list(dict.fromkeys(sf.source for sf in facts))

@@ -593,6 +593,9 @@ _ITEM_END = re.compile(r",?\s+(?:which|who|that|whose)\b|,\s+(?:a|an|the)\s|\s[�
                        r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)(?<!\bPte)(?<!\bPvt)\.(?:\s|$)")
 
 
+_RELATIVE = re.compile(r"(?:which|who|that|for|because|over|accused|allegedly|helping|for\s+\w+ing)\b", re.I)
+
+
 def list_facts(doc: ParsedDocument, ctx: Context, lead: list[Fact]) -> list[Fact]:
     """Bulleted items under a line that ends with a colon and follows (or states) an action:
     "the Treasury singled out: – Cloudwalk Technology Co., a facial recognition company; – ...".
@@ -625,13 +628,17 @@ def list_facts(doc: ParsedDocument, ctx: Context, lead: list[Fact]) -> list[Fact
             names = read_names(text, s, stop.start() if stop else e)[:1]
             if not names:
                 continue
-            fields = {}
-            if stop and e - stop.end() > 10:
-                rs, re_ = stop.start() + len(stop.group()) - len(stop.group().lstrip(" ,.;:—–-")), e
-                while re_ > rs and text[re_ - 1] in " ,.;\u00a0":
-                    re_ -= 1
-                fields.update(reason=text[rs:re_], reason_start=rs, reason_end=re_)
             n = names[0]
+            fields = {}
+            # The reason is the clause right after the name, when it reads as one ("which
+            # allegedly built ...", "for supplying ..."); a description of the firm is not.
+            end = next((b for a, b in sentences(text, s, e) if a <= n.start < b), e)
+            rs = n.end + len(text[n.end:end]) - len(text[n.end:end].lstrip(" ,;:—–-*_\u00a0"))
+            re_ = end
+            while re_ > rs and text[re_ - 1] in " ,.;\u00a0":
+                re_ -= 1
+            if re_ - rs > 10 and (_RELATIVE.match(text, rs) or REASON_CUES.match(text, rs)):
+                fields.update(reason=text[rs:re_], reason_start=rs, reason_end=re_)
             facts.append(ctx.fact(action, subjects=[Subject(n.name, n.country, n.aliases)], list_name=list_name,
                                   start=s, end=e, **fields))
     return facts
