@@ -451,11 +451,17 @@ def _resolve(verb: str, list_name: str, actor: str) -> str:
     return verb
 
 
+_ONE = re.compile(r"\b[Aa]n?\s+(?:[a-z]+(?:-\w+)?\s+){0,2}?(entity|company|firm|organi[sz]ation|individual|person|"
+                  r"institute|party|exchange)\b")
+
+
 def _counts(text: str, start: int, end: int) -> list[tuple[int, str, int, int]]:
     """Counts stated in text[start:end]: (value, unit, start, end) for "twenty-eight entities",
     "41 entries", "four foreign companies"."""
     out = []
     piece = text[start:end]
+    for m in _ONE.finditer(piece):  # "adding an inadvertently omitted entity"
+        out.append((1, m.group(1).lower(), start + m.start(), start + m.end()))
     for n in find_numbers(piece):
         if not is_count(piece, n):
             continue
@@ -463,7 +469,7 @@ def _counts(text: str, start: int, end: int) -> list[tuple[int, str, int, int]]:
         if m:
             unit = m.group(1).lower()
             out.append((n.value, unit, start + n.start, start + m.end()))
-    return out
+    return sorted(out, key=lambda c: c[2])
 
 
 # Clause openings that give the reason when no reason cue does: "for its role in", ", saying the
