@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from listlens.ingest.countries import COUNTRY_PATTERN, NATIONALITIES, country_name, country_of, is_country
 from listlens.ingest.safety import is_injection
-from listlens.ingest.tables import Cell, Table, html_tables, markdown_tables
+from listlens.ingest.tables import Table, html_tables, markdown_tables
 from listlens.ingest.types import Fact, ParsedDocument, Section, Subject
 from listlens.ingest.vocab import MONTH_PATTERN, MONTHS, REASON_CUES, find_numbers, is_count, words_to_number
 
