@@ -121,7 +121,6 @@ def group_subjects(facts: list[StoredFact]) -> list[Draft]:
                 host = hosts[0]
                 host.keys |= draft.keys
                 host.facts += [f for f in draft.facts if f not in host.facts]
-                host.names.update({n: 0 for n in draft.names})
                 continue
         merged.append(draft)
     return merged

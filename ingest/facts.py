@@ -702,6 +702,10 @@ def table_facts(doc: ParsedDocument, tables: list[Table], ctx: Context, lead: li
     facts: list[Fact] = []
     for table in tables:
         cols = _columns(table.header)
+        if "subject" not in cols and table.rows and "subject" in _columns([c.text for c in table.rows[0]]):
+            # a header written as an ordinary first row (<td><b>Entity</b></td>)
+            table.header, table.rows = [c.text for c in table.rows[0]], table.rows[1:]
+            cols = _columns(table.header)
         if "subject" not in cols:
             continue
         before = [f for f in lead if f.end <= table.start]

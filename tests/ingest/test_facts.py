@@ -200,3 +200,14 @@ def test_bulleted_items_under_an_action_are_subjects_with_their_reasons():
     assert fact.action == "added" and fact.list_name == "NS-CMIC List"
     assert fact.reason == "which allegedly built tracking platforms for the police"
     assert doc.text[fact.reason_start:fact.reason_end] == fact.reason
+
+
+def test_html_table_whose_header_is_an_ordinary_first_row():
+    html = (b"<html><body><article><p>FOR IMMEDIATE RELEASE</p><p>The Bureau of Industry and Security "
+            b"added two entities to the Entity List today.</p><table><tr><td><b>Entity name</b></td>"
+            b"<td><b>Country</b></td></tr><tr><td>Sorrel Machine Works</td><td>Belarus</td></tr>"
+            b"<tr><td>Tamarind Export LLC</td><td>Armenia</td></tr></table></article></body></html>")
+    _, facts = _facts(html, "plain-table.html")
+    got = {s.name: s.country for f in facts for s in f.subjects}
+    assert got == {"Sorrel Machine Works": "Belarus", "Tamarind Export LLC": "Armenia"}
+    assert all(f.action == "added" and f.list_name == "Entity List" for f in facts if f.subjects)
