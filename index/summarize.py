@@ -231,10 +231,10 @@ def events(facts: list[StoredFact], drafts: list[Draft]) -> list[set[str]]:
     return list(groups.values())
 
 
-def stated_counts(facts: list[StoredFact], event: set[str], citer: Citer) -> tuple[dict[str, int], list[Conflict]]:
-    """action → the number of parties the event's documents say were acted on (each document's
-    first count of parties for that action, the opening sentence); disagreements between
-    documents become a conflict."""
+def stated_counts(facts: list[StoredFact], event: set[str], citer: Citer) -> tuple[dict[str, tuple[int, set[str]]], list[Conflict]]:
+    """action → (the number of parties the event's documents say were acted on, the lists they
+    name for it): each document's first count of parties for that action, the opening sentence;
+    documents that disagree become a conflict."""
     by_action: dict[str, dict[int, list[StoredFact]]] = defaultdict(lambda: defaultdict(list))
     for doc_id in sorted(event):
         seen: set[str] = set()
@@ -248,19 +248,21 @@ def stated_counts(facts: list[StoredFact], event: set[str], citer: Citer) -> tup
                 continue
             seen.add(f.action)
             by_action[f.action][f.count].append(sf)
-    out: dict[str, int] = {}
+    out: dict[str, tuple[int, set[str]]] = {}
     conflicts = []
     for action, values in by_action.items():
         ranked = sorted(values.items(), key=lambda kv: (-max(_rank(sf) for sf in kv[1]), -len(kv[1])))
-        out[action] = ranked[0][0]
+        out[action] = (ranked[0][0], {sf.fact.list_name for sf in ranked[0][1] if sf.fact.list_name})
         if len(values) > 1:
             conflicts.append(_conflict("number of entities acted on", sorted(values.items()), citer))
     return out, conflicts
 
 
-def headline(rows: list[SummaryRow], stated: dict[str, int], n_docs: int, titles: list[str]) -> str:
+def headline(rows: list[SummaryRow], stated: dict[str, tuple[int, set[str]]], n_docs: int,
+             titles: list[str]) -> str:
     """What the documents say, in numbers: "28 entities added: 27 to the Entity List, 1 to the
-    MEU List", with a note where the rows read differ from the counts stated."""
+    MEU List"; where the rows named differ from the count stated, "5 entities added to the
+    Entity List (4 of them named)"."""
     if not rows and not stated:
         return titles[0] if n_docs == 1 and titles else (
             f"{n_docs} documents; none names a party acted on" if n_docs else "No documents selected")
@@ -268,28 +270,29 @@ def headline(rows: list[SummaryRow], stated: dict[str, int], n_docs: int, titles
     for r in rows:
         by_action[r.action][r.list_name] += 1
     parts = []
-    notes = []
-    for action in sorted(set(by_action) | set(stated), key=lambda a: -(stated.get(a) or sum(by_action[a].values()))):
+    for action in sorted(set(by_action) | set(stated),
+                         key=lambda a: -(stated[a][0] if a in stated else sum(by_action[a].values()))):
         lists = by_action.get(action, Counter())
         found = sum(lists.values())
-        total = stated.get(action, found)
+        total, said = stated.get(action, (found, set()))
         word = "entity" if total == 1 else "entities"
         named = [(name, k) for name, k in lists.most_common() if name]
         prep = _LIST_WORDS.get(action, "on")
-        if len(named) == 1 and named[0][1] == found:
-            parts.append(f"{total} {word} {action} {prep} the {named[0][0]}")
+        where = {name for name, _ in named} | said
+        if found != total:
+            part = f"{total} {word} {action}" + (f" {prep} the {where.pop()}" if len(where) == 1 else "")
+            part += (" (none named)" if not found else f" ({found} of them named)" if found < total
+                     else f" ({found} named, more than the {total} stated)")
+        elif len(named) == 1 and named[0][1] == found:
+            part = f"{total} {word} {action} {prep} the {named[0][0]}"
         elif named:
-            where = ", ".join(f"{k} {prep} the {name}" for name, k in named)
             unnamed = found - sum(k for _, k in named)
-            parts.append(f"{total} {word} {action}: {where}" + (f", {unnamed} not said" if unnamed else ""))
+            part = f"{total} {word} {action}: " + ", ".join(f"{k} {prep} the {name}" for name, k in named) + (
+                f", {unnamed} on a list not given" if unnamed else "")
         else:
-            parts.append(f"{total} {word} {action}")
-        if action in stated and found != stated[action]:
-            notes.append(f"{found} of the {stated[action]} {action} are named" if found < stated[action]
-                         else f"{found} {action} are named, more than the {stated[action]} stated")
+            part = f"{total} {word} {action}"
+        parts.append(part)
     line = "; ".join(parts)
-    if notes:
-        line += " (" + "; ".join(notes) + ")"
     citations = sorted({r.fr_citation for r in rows if r.fr_citation})
     dates = sorted({r.published for r in rows if r.published})
     effective = sorted({r.effective for r in rows if r.effective})
@@ -360,16 +363,18 @@ def summarize(store: Store, docs: list[dict], embedder=None, generator=None) -> 
     built = [build_row(d, citer) for d in drafts]
     rows = [row for row, _ in built]
     conflicts = [c for _, cs in built for c in cs]
-    stated: Counter = Counter()
+    stated: dict[str, tuple[int, set[str]]] = {}
     for event in events(facts, drafts):
         counts, disagreements = stated_counts(facts, event, citer)
-        stated.update(counts)
+        for action, (n, lists) in counts.items():
+            before = stated.get(action, (0, set()))
+            stated[action] = (before[0] + n, before[1] | lists)
         conflicts += disagreements
     notice = ""
     if len(rows) > MAX_ROWS:
         notice = f"{len(rows):,} entities matched; the first {MAX_ROWS} are shown. Narrow the dates or documents."
         rows = rows[:MAX_ROWS]
-    summary = Summary(headline(rows, dict(stated), len(order), [str(d.get("title", "")) for d in order]), rows,
+    summary = Summary(headline(rows, stated, len(order), [str(d.get("title", "")) for d in order]), rows,
                       conflicts=conflicts, notice=notice,
                       documents=[{k: d.get(k, "") for k in ("doc_id", "title", "published", "doc_type", "source")}
                                  for d in order])

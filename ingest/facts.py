@@ -57,7 +57,8 @@ _GOVERNMENT = re.compile(
     r"\b(?:Department|Dept\.?|Bureau of Industry|Office of Foreign Assets|End-User Review|White House|"
     r"Federal Register|Export Administration Regulations|Treasury|Secretary|Minister|Spokes(?:man|woman|person)|"
     r"Ambassador|Senator|Congress(?:man|woman)?|Administration|State Department|Commerce Department)\b|"
-    r"^(?:U\.?S\.?|US|United States|Commerce|State|Government|BIS|OFAC|ERC|EAR|FBI|DOJ|President)$", re.I)
+    r"^(?:(?:the\s+)?(?:U\.?S\.?|US|United States)(?:\s+(?:Government|Administration|officials?))?|Commerce|State|"
+    r"Government|BIS|OFAC|ERC|EAR|IFR|CCL|ECCN|CFR|FBI|DOJ|President)$", re.I)
 _BASIS = re.compile(r"\b(?:E\.O\.|Executive Order)\s*\d{5}|§+\s*\d{3}\.\d+(?:\([a-z0-9]+\))*|"
                     r"foreign direct product rule|Section \d{4} of the [A-Z][\w ]+Act", re.I)
 
@@ -183,6 +184,9 @@ on at from with as its their to for by after before over under not now then toda
 announced entry entries listing listings designation""".split())
 
 
+_PREPOSITION = re.compile(r"\b(?:in|of|at|for|with|on|to|from|by|into|under|against|about)\b")
+
+
 def _clean(word: str) -> str:
     return word.strip("*_\"“”‘’',;:")
 
@@ -240,7 +244,9 @@ def _name_in(item: str) -> tuple[int, int, str] | None:
             # lowercase noun modifies it; a run after it names the party, else there is none.
             at = tokens[k].start()
             later = _name_in(item[at:])
-            return (at + later[0], at + later[1], later[2] or hint) if later else None
+            if later is None or _PREPOSITION.search(item[at:at + later[0]]):
+                return None  # "filing requirements in the Automated Export System": not a party
+            return at + later[0], at + later[1], later[2] or hint
         return tokens[i].start(), end, hint
     return None
 
