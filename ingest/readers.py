@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
+import defusedxml.ElementTree
+from defusedxml import DefusedXmlException, EntitiesForbidden
+
 from listlens.ingest import federal_register, lists, news, regulations
 from listlens.ingest.dates import parse_date
 from listlens.ingest.errors import IngestError
@@ -183,9 +186,16 @@ def read_html(data: bytes, source: str) -> list[ParsedDocument]:
 # --- XML -------------------------------------------------------------------------------------
 
 def parse_xml(data: bytes, source: str) -> ElementTree.Element:
-    if b"<!DOCTYPE" in data[:2048] and b"<!ENTITY" in data:
-        raise IngestError(source, "XML with entity declarations is refused (entity expansion)")
-    return ElementTree.fromstring(data)
+    """The XML's root element, parsed by defusedxml: entity declarations (an entity-expansion
+    "billion laughs" bomb, or an external entity reading a local file) are refused with an
+    IngestError. Malformed XML raises ElementTree.ParseError."""
+    try:
+        return defusedxml.ElementTree.fromstring(data)
+    except EntitiesForbidden as exc:
+        raise IngestError(source, f"XML with entity declarations is refused (entity expansion or "
+                                  f"external entities; declares '{exc.name}')") from exc
+    except DefusedXmlException as exc:
+        raise IngestError(source, f"XML refused as unsafe: {exc}") from exc
 
 
 def read_xml(data: bytes, source: str) -> list[ParsedDocument]:
