@@ -27,7 +27,7 @@ from listlens.ingest.vocab import MONTH_PATTERN, MONTHS, REASON_CUES, find_numbe
 
 # Which reading the facts of a stored document come from: bump it when the reader changes what it
 # finds, and re-ingesting an unchanged document re-reads its facts (its chunks stay).
-FACTS_READER = "1"
+FACTS_READER = "2"
 
 # Documents that are data or law, not announcements of an action.
 _NOT_ANNOUNCEMENTS = {"list", "regulation", "csv", "json"}
@@ -815,7 +815,10 @@ def read_facts(doc: ParsedDocument, raw: bytes | None = None) -> list[Fact]:
     tables = markdown_tables(text)
     html = raw.decode("utf-8", "replace") if raw and b"<table" in raw.lower() else ""
     if html:
-        tables += html_tables(html, text)
+        # The page's text may already carry a table as Markdown rows (the HTML reader renders
+        # them so); an HTML table found there is the same table.
+        tables += [t for t in html_tables(html, text)
+                   if not any(m.start <= t.start <= m.end for m in tables)]
     table_spans = [(t.start, t.end) for t in tables]
     lead = sentence_facts(doc, ctx, 0, len(text), skip=table_spans)
     rows = table_facts(doc, tables, ctx, lead) + list_facts(doc, ctx, lead)

@@ -123,6 +123,7 @@ def test_html_table_read_by_header_meaning_and_injected_row_skipped():
     doc, facts = _facts(HTML_RELEASE, "release.html")
     subjects = _subjects(facts)
     assert set(subjects) == {"Orion Microsystems JSC", "Pamir Logistics LLC", "Caspian Circuits FZE"}
+    assert sum(len(f.subjects) for f in facts) == 3  # each row read once
     fact, subject = subjects["Pamir Logistics LLC"]
     assert subject.country == "Kyrgyzstan"
     assert fact.action == "designated" and fact.actor == "OFAC" and fact.list_name == "SDN List"
