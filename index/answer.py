@@ -19,6 +19,7 @@ import numpy as np
 from listlens.index.cite import Evidence
 from listlens.index.entities import normalize
 from listlens.ingest.dates import long_date, parse_date
+from listlens.ingest.safety import INJECTION as _INJECTION
 from listlens.index.text import FR_DOC_NUMBER, content_words, sentence_spans, stem
 from listlens.index.types import Answer, AnswerSentence, Citation, Passage
 
@@ -56,9 +57,6 @@ _NOT_COUNTS = re.compile(r"\b\d+ FR \d+|\b\d{4}-\d{2,5}(-\d{2})?\b|\b\d{1,2}/\d{
                          r"\b(19|20)\d{2}\b|\b(?i:no\.|nos\.|part|parts|section|supplement|title) \d+|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
                          r"[a-z]*\.? \d{1,2}\b")
 # Lines written to steer a language model, not to inform a reader: never evidence.
-_INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) "
-                        r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
-                        r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
 _ANAPHORA = re.compile(r"(These|Those|They|This|It|Such|Both|The (two|three|four) (companies|entities|firms))\b")
 # Plural pointers speak of the entities just named ("These additions are based on ..."); a
 # singular "It is the second exchange ..." usually turns to something else.

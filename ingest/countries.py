@@ -8,6 +8,7 @@ spelling is kept, so a country reads the same in a rule, a list record and an an
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pycountry
@@ -66,3 +67,46 @@ def country_name(value: str) -> str:
         words = value.lower().split(" ")
         return " ".join(w if i and w in _SMALL else w[:1].upper() + w[1:] for i, w in enumerate(words))
     return value
+
+
+# Adjectives of nationality as news and press releases write them ("Israeli firm", "Chinese
+# entities"), to the country they name.
+NATIONALITIES = {
+    "afghan": "Afghanistan", "armenian": "Armenia", "belarusian": "Belarus", "british": "United Kingdom",
+    "burmese": "Burma", "canadian": "Canada", "chinese": "China", "cypriot": "Cyprus", "dutch": "Netherlands",
+    "egyptian": "Egypt", "emirati": "United Arab Emirates", "estonian": "Estonia", "french": "France",
+    "georgian": "Georgia", "german": "Germany", "indian": "India", "iranian": "Iran", "iraqi": "Iraq",
+    "israeli": "Israel", "italian": "Italy", "japanese": "Japan", "kazakh": "Kazakhstan",
+    "kyrgyz": "Kyrgyzstan", "latvian": "Latvia", "lebanese": "Lebanon", "lithuanian": "Lithuania",
+    "malaysian": "Malaysia", "north korean": "North Korea", "pakistani": "Pakistan", "russian": "Russia",
+    "saudi": "Saudi Arabia", "serbian": "Serbia", "singaporean": "Singapore", "south korean": "South Korea",
+    "spanish": "Spain", "swiss": "Switzerland", "syrian": "Syria", "taiwanese": "Taiwan", "thai": "Thailand",
+    "turkish": "Turkey", "ukrainian": "Ukraine", "uzbek": "Uzbekistan", "venezuelan": "Venezuela",
+    "vietnamese": "Vietnam", "yemeni": "Yemen",
+}
+_PROSE = ("Iran", "Syria", "North Korea", "South Korea", "Taiwan", "Vietnam", "Russia", "Venezuela",
+          "Bolivia", "Laos", "Moldova", "Tanzania", "Czechia", "United States", "United Kingdom", "Hong Kong",
+          "Macau", "Burma", "Turkey", "Kosovo", "Brunei", "Palestinian Territories")
+_SPELLINGS = {name: name for name in (*COUNTRY_NAMES, *_PROSE) if "," not in name} | {
+    "PRC": "China", "People's Republic of China": "China", "Mainland China": "China",
+    "Republic of Korea": "South Korea", "Korea": "South Korea", "Czech Republic": "Czechia",
+    "UAE": "United Arab Emirates", "U.A.E.": "United Arab Emirates", "Türkiye": "Turkey",
+    "Myanmar": "Burma", "Hong Kong SAR": "Hong Kong", "the United Kingdom": "United Kingdom",
+    "Crimea": "Ukraine"}
+# Any country as written in prose, longest spellings first ("Saint Vincent and the Grenadines").
+COUNTRY_PATTERN = "(?:" + "|".join(re.escape(s) for s in sorted(_SPELLINGS, key=len, reverse=True)) + r")(?![\w-])"
+_COUNTRY_RE = re.compile(r"(?<![\w-])" + COUNTRY_PATTERN)
+
+
+def country_of(text: str) -> str:
+    """The first country a text names ("Pakistan’s", "(all China)", "registered in Latvia"), in
+    the project's spelling; "" when it names none."""
+    m = _COUNTRY_RE.search(text)
+    return _SPELLINGS[m.group()] if m else ""
+
+
+def is_country(text: str) -> bool:
+    """Is `text` nothing but a country or a nationality ("Singapore", "the Netherlands", "Israeli")?"""
+    value = text.strip(" .,;:()").removeprefix("the ").strip()
+    return value in _SPELLINGS or value.lower() in NATIONALITIES or value.upper() in _ALIASES or (
+        value.endswith("s") and value[:-1].lower() in NATIONALITIES)  # "Ukrainians"

@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException, EntitiesForbidden
 from listlens.ingest import federal_register, lists, news, regulations
 from listlens.ingest.dates import parse_date
 from listlens.ingest.errors import IngestError
+from listlens.ingest.facts import read_facts
 from listlens.ingest.types import Meta, ParsedDocument, Section
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".json", ".csv", ".pdf")
@@ -82,6 +83,7 @@ def read_bytes(data: bytes, source: str, suffix: str | None = None) -> list[Pars
         doc.metadata.setdefault("content_hash", content_hash(data))
         doc.metadata.setdefault("title", Path(source).stem)
         doc.metadata["source"] = doc.source
+        doc.facts = read_facts(doc, data if suffix in (".html", ".htm") else None)
     return docs
 
 
