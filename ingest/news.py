@@ -202,6 +202,11 @@ _TRAFILATURA = use_config()
 _TRAFILATURA.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
 _TRAFILATURA.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
+# Inline formatting, unwrapped to its text: trafilatura would write it into the text as Markdown
+# emphasis ("**Entity List**"), and merging runs of adjacent formatting elements takes it
+# quadratic time (minutes for a 2 MB line of <b> tags).
+_INLINE = ("b", "strong", "i", "em", "u", "s", "strike", "mark", "small", "big", "font", "span",
+           "sup", "sub", "tt", "abbr", "cite", "q", "ins", "del")
 _ROW_OR_ITEM = re.compile(r"^\s*(?:\||[-*+] |\d+[.)] )", re.M)
 # HTML5's page furniture is never the article. trafilatura leaves it out, but its fallbacks for
 # pages with little text (readability, a plain-text baseline) would bring a menu back as text.
@@ -253,6 +258,7 @@ def html_article(html: str) -> tuple[str, Meta]:
     m = _page_meta(tree)
     for el in tree.xpath(_FURNITURE):
         el.drop_tree()
+    lxml.etree.strip_tags(tree, *_INLINE)
     markdown = trafilatura.extract(tree, output_format="markdown", include_links=True,
                                    include_tables=True, include_images=False, include_comments=False,
                                    deduplicate=False, config=_TRAFILATURA) or ""
