@@ -259,10 +259,18 @@ def html_article(html: str) -> tuple[str, Meta]:
     for el in tree.xpath(_FURNITURE):
         el.drop_tree()
     lxml.etree.strip_tags(tree, *_INLINE)
+    fr_links = {a.get("href").strip(): " ".join(a.text_content().split()) for a in tree.iter("a")
+                if FR_DOC_LINK.match((a.get("href") or "").strip())}
     markdown = trafilatura.extract(tree, output_format="markdown", include_links=True,
                                    include_tables=True, include_images=False, include_comments=False,
                                    deduplicate=False, config=_TRAFILATURA) or ""
     text = _tidy(_one_line_paragraphs(_HEADING.sub("", markdown)))  # headings: plain lines
+    # trafilatura leaves out lists of links (a "Documents" box, a list of rules). A link to a
+    # Federal Register document is often the only place a page gives the document number, so
+    # those it left out are added at the end, as "words (URL)" like the ones it kept.
+    left_out = [f"{words or 'document'} ({href})" for href, words in fr_links.items() if href not in text]
+    if text and left_out:
+        text += "\n\nFederal Register documents linked from this page: " + "; ".join(left_out) + "."
     published = None
     for key in ("article:published_time", "datepublished", "date", "dc.date", "pubdate", "time"):
         if key in m and (published := parse_date(m[key])):
