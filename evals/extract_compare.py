@@ -33,6 +33,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -241,6 +242,7 @@ def summarise(rows: list[dict]) -> dict:
         "boilerplate_kept": dict(Counter(k for r in rows for k in r["chrome_kept"])),
         "fr_links_kept": f"{total('fr_links_kept')}/{total('fr_links')}",
         "table_rows_kept": f"{total('table_rows_kept')}/{total('table_rows')}",
+        "ms_per_page_median": sorted(r["ms"] for r in rows)[len(rows) // 2],
     }
 
 
@@ -265,13 +267,20 @@ def main(argv: list[str] | None = None) -> dict:
         for layout, build in LAYOUTS.items():
             html = build(title, fragment)
             for name, extract in extractors.items():
-                per_page[name].append({"page": f"{f.relative_to(args.corpus)} [{layout}]",
-                                       **measure(extract(html), text, paragraphs, rows, links, CHROME)})
+                started = time.perf_counter()
+                extracted = extract(html)
+                ms = round(1000 * (time.perf_counter() - started), 2)
+                per_page[name].append({"page": f"{f.relative_to(args.corpus)} [{layout}]", "ms": ms,
+                                       **measure(extracted, text, paragraphs, rows, links, CHROME)})
     own: dict[str, list[dict]] = {name: [] for name in extractors}
     for page, html in own_pages():
         text, paragraphs, rows, links, chrome = own_page_parts(html)
         for name, extract in extractors.items():
-            own[name].append({"page": page, **measure(extract(html), text, paragraphs, rows, links, chrome)})
+            started = time.perf_counter()
+            extracted = extract(html)
+            ms = round(1000 * (time.perf_counter() - started), 2)
+            own[name].append({"page": page, "ms": ms,
+                              **measure(extracted, text, paragraphs, rows, links, chrome)})
 
     result = {
         "command": "python -m listlens.evals.extract_compare " + " ".join(argv or sys.argv[1:]),
@@ -293,7 +302,7 @@ def main(argv: list[str] | None = None) -> dict:
                   f"paragraphs {s['paragraphs_kept']:>9} (prose {s['prose_paragraphs_kept']}, link-only "
                   f"{s['link_paragraphs_kept']})  pages losing words {s['pages_losing_words']:3}  "
                   f"boilerplate removed {s['boilerplate_removed_pct']:6.2f}%  FR links {s['fr_links_kept']:>5}  "
-                  f"table rows {s['table_rows_kept']:>5}")
+                  f"table rows {s['table_rows_kept']:>5}  median {s['ms_per_page_median']} ms/page")
             if s["boilerplate_kept"]:
                 print(f"  {'':12} boilerplate kept: {s['boilerplate_kept']}")
     print(f"\nwrote {args.out}")

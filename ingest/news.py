@@ -202,6 +202,11 @@ _TRAFILATURA = use_config()
 _TRAFILATURA.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
 _TRAFILATURA.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
+# Inline formatting, unwrapped to its text: trafilatura would write it into the text as Markdown
+# emphasis ("**Entity List**"), and merging runs of adjacent formatting elements takes it
+# quadratic time (minutes for a 2 MB line of <b> tags).
+_INLINE = ("b", "strong", "i", "em", "u", "s", "strike", "mark", "small", "big", "font", "span",
+           "sup", "sub", "tt", "abbr", "cite", "q", "ins", "del")
 _ROW_OR_ITEM = re.compile(r"^\s*(?:\||[-*+] |\d+[.)] )", re.M)
 # HTML5's page furniture is never the article. trafilatura leaves it out, but its fallbacks for
 # pages with little text (readability, a plain-text baseline) would bring a menu back as text.
@@ -253,10 +258,19 @@ def html_article(html: str) -> tuple[str, Meta]:
     m = _page_meta(tree)
     for el in tree.xpath(_FURNITURE):
         el.drop_tree()
+    lxml.etree.strip_tags(tree, *_INLINE)
+    fr_links = {a.get("href").strip(): " ".join(a.text_content().split()) for a in tree.iter("a")
+                if FR_DOC_LINK.match((a.get("href") or "").strip())}
     markdown = trafilatura.extract(tree, output_format="markdown", include_links=True,
                                    include_tables=True, include_images=False, include_comments=False,
                                    deduplicate=False, config=_TRAFILATURA) or ""
     text = _tidy(_one_line_paragraphs(_HEADING.sub("", markdown)))  # headings: plain lines
+    # trafilatura leaves out lists of links (a "Documents" box, a list of rules). A link to a
+    # Federal Register document is often the only place a page gives the document number, so
+    # those it left out are added at the end, as "words (URL)" like the ones it kept.
+    left_out = [f"{words or 'document'} ({href})" for href, words in fr_links.items() if href not in text]
+    if text and left_out:
+        text += "\n\nFederal Register documents linked from this page: " + "; ".join(left_out) + "."
     published = None
     for key in ("article:published_time", "datepublished", "date", "dc.date", "pubdate", "time"):
         if key in m and (published := parse_date(m[key])):

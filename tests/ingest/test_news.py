@@ -108,3 +108,18 @@ def test_a_short_page_without_semantic_markup_is_still_read():
     [doc] = read_bytes(b"<html><body><div class='copy'>Quill Maritime was added to the Entity List "
                        b"on 2 May 2031.</div></body></html>", "short.html")
     assert doc.text == "Quill Maritime was added to the Entity List on 2 May 2031."
+
+
+def test_fr_links_in_a_link_list_are_kept_at_the_end():
+    # Extraction leaves out link-only lists; the FR document links in one must survive.
+    html = (b"<html><body><article><h1>Two brokers listed</h1>"
+            b"<p>The Bureau of Industry and Security added two brokers to the Entity List for "
+            b"supplying engines to a drone maker, and published the rule the next morning.</p>"
+            b"<h2>Documents</h2><ul>"
+            b'<li><a href="https://www.federalregister.gov/d/2031-22222">Final rule</a></li>'
+            b'<li><a href="https://news.example.com/older">An older story</a></li></ul>'
+            b"</article></body></html>")
+    [doc] = read_bytes(html, "brokers.html")
+    assert "added two brokers to the Entity List" in doc.text
+    assert "Final rule (https://www.federalregister.gov/d/2031-22222)" in doc.text
+    assert doc.text.count("2031-22222") == 1 and "news.example.com" not in doc.text
