@@ -2,7 +2,6 @@
 is a readable sentence and whose metadata carries the entry's fields."""
 
 import json
-import time
 
 import pytest
 
@@ -85,9 +84,7 @@ def test_real_lists_have_one_record_per_entry(name):
     raw = json.loads(path.read_text(encoding="utf-8"))
     expected = len(raw.get("entities") or raw.get("entries"))
     assert expected == raw.get("count", raw.get("entryCount"))
-    started = time.perf_counter()
     doc = read_one(path)
-    assert time.perf_counter() - started < 10
     assert len(spans(doc, "record")) == expected
 
 
