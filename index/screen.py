@@ -1,0 +1,664 @@
+"""Screening: is this name on any list in the library, under what name, and how close?
+
+The matcher covers every name and alias of every list record in the library (Entity List, MEU,
+UVL, SDN, DPL, NS-CMIC, ISN and the rest of the Consolidated Screening List). A name goes through:
+
+1. **Transliteration** — Chinese characters to pinyin (`pypinyin`; a run of characters becomes one
+   word, as romanised Chinese names write it: 科技 → "keji"), every other script to ASCII
+   (`anyascii`: Cyrillic, Arabic, Greek, accents).
+2. **Normalisation** — lower case, punctuation gone, `&` → "and", legal forms dropped ("Co.,
+   Ltd.", "OOO", "有限公司", "youxian gongsi"), common abbreviations written out ("Intl", "Tech"),
+   plurals folded, small words ("of", "the") dropped. Word order is ignored by the scores.
+3. **Candidates** — character-trigram TF-IDF vectors of the normalised names; a query's nearest
+   names by cosine (one sparse product, no scan of every name in Python), plus the exact key.
+4. **Scores** (`rapidfuzz`) — token alignment by Jaro-Winkler weighted by how rare each word is
+   (a shared city word weighs little, a distinctive company word a lot), token-sort ratio and
+   the ratio of the names written without spaces; combined with fixed weights.
+5. **Country** — a country given with the query that the record carries raises the score; one
+   that the record does not carry lowers it (records without a country are left alone).
+
+A match is reported only at or above the threshold (`DEFAULT_THRESHOLD`), with the listed name
+it matched, the words that agree and differ, and the record it comes from. No match is said
+plainly, naming the lists searched and the dates of their data.
+
+The index is a cache derived from the list records in Chroma, keyed by the store fingerprint
+like the entity table and the keyword index.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from listlens.index.errors import ListLensError
+from listlens.index.types import Answer, AnswerSentence, Citation
+
+DEFAULT_THRESHOLD = 0.86
+"""Lowest score reported as a match. Chosen on the screening benchmark (`listlens bench --only
+screen`, a tuning seed other than the reported one): below it, made-up names that share a few
+generic words with a listed name start to match; above it, two-typo variants are missed."""
+
+CANDIDATES = 40  # nearest names (by trigram cosine) scored per query
+MAX_MATCHES = 10  # matches returned per query
+COUNTRY_BONUS = 0.04
+COUNTRY_PENALTY = 0.12
+
+
+class ScreeningError(ListLensError):
+    """A screening request that cannot be run as asked (bad threshold, unknown list)."""
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+# Legal forms say nothing about which entity is meant. Multi-word forms first (as phrases, so
+# that "joint" or "public" alone stay ordinary words); then single tokens that are only ever
+# legal forms.
+_LEGAL_PHRASES = [
+    "limited liability company", "limited liability partnership", "limited partnership",
+    "public joint stock company", "closed joint stock company", "open joint stock company",
+    "joint stock company", "joint stock commercial bank", "public limited company",
+    "private limited company", "private limited", "company limited", "co limited",
+    "societe anonyme", "sociedad anonima", "societa per azioni", "sociedad limitada",
+    "gufen youxian gongsi", "youxian zeren gongsi", "youxian gongsi",
+    "obshchestvo s ogranichennoy otvetstvennostyu", "aktsionernoe obshchestvo",
+    "sdn bhd", "pte ltd", "pvt ltd", "free zone establishment", "free zone company",
+]
+_LEGAL_TOKENS = frozenset("""
+co company companies ltd limited llc inc incorporated corp corporation jsc ojsc pjsc cjsc ooo oao
+zao ao pao tov too gmbh pte plc sa srl sarl bv nv ag kg llp lp pvt fze fzco fzc fzllc sdn bhd kft
+spa sas ltda doo sro gongsi
+""".split())
+_SMALL_WORDS = frozenset("the of and for in at to a an".split())
+# Abbreviations written out, so "Intl Tech" meets "International Technology".
+_ABBREVIATIONS = {"tech": "technology", "technol": "technology", "intl": "international",
+                  "int'l": "international", "natl": "national", "mfg": "manufacturing",
+                  "univ": "university", "inst": "institute", "sci": "science", "acad": "academy",
+                  "elec": "electronic", "eng": "engineering", "engg": "engineering",
+                  "ind": "industrial", "dept": "department", "assn": "association",
+                  "bros": "brothers", "svcs": "services", "mgmt": "management"}
+_CHINESE_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|有限公司|公司)")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_LEGAL_RE = re.compile(r"\b(" + "|".join(sorted(_LEGAL_PHRASES, key=len, reverse=True)) + r")\b")
+
+
+def _is_latin(ch: str) -> bool:
+    return ord(ch) < 0x250 or not ch.isalpha()
+
+
+@lru_cache(maxsize=4096)
+def transliterate(text: str) -> tuple[str, bool]:
+    """ASCII spelling of `text`, and whether a non-Latin script was transliterated. Chinese
+    runs become pinyin written as one word ("科技" → "keji"); other scripts go through anyascii."""
+    from anyascii import anyascii
+
+    text = unicodedata.normalize("NFKC", text)
+    changed = any(not _is_latin(ch) for ch in text)
+    if _HAN.search(text):
+        from pypinyin import lazy_pinyin
+
+        text = _CHINESE_LEGAL.sub(" ", text)
+        text = _HAN.sub(lambda m: " " + "".join(lazy_pinyin(m.group())) + " ", text)
+    return anyascii(text), changed
+
+
+def _fold(token: str) -> str:
+    token = _ABBREVIATIONS.get(token, token)
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def name_tokens(name: str) -> tuple[list[str], bool]:
+    """The normalised words of a name (legal forms and small words dropped unless nothing would
+    be left), and whether it was transliterated from a non-Latin script."""
+    ascii_text, transliterated = transliterate(name)
+    text = ascii_text.lower().replace("&", " and ").replace("'", "")
+    words = " ".join(_NON_WORD.sub(" ", text).split())
+    stripped = _LEGAL_RE.sub(" ", words).split()
+    tokens = [_fold(t) for t in stripped if t not in _LEGAL_TOKENS and t not in _SMALL_WORDS]
+    if not tokens:  # "Company Limited" alone: keep what there is
+        tokens = [_fold(t) for t in words.split()]
+    return tokens, transliterated
+
+
+def _trigrams(tokens: Iterable[str]) -> list[str]:
+    grams = []
+    for token in tokens:
+        padded = f" {token} "
+        grams += [padded[i:i + 3] for i in range(len(padded) - 2)]
+    return grams
+
+
+# --- countries -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=2048)
+def country_code(value: str) -> str | None:
+    """ISO-3166 alpha-2 code for a country name or code as lists and users write it ("RU",
+    "Russia", "Russian Federation", "Burma"); None when it names no country."""
+    from listlens.ingest.countries import country_name
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    ours = _our_codes().get(country_name(value).lower())
+    if ours:
+        return ours
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(value).alpha_2
+    except LookupError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _our_codes() -> dict[str, str]:
+    """Our spelling of each country (ingest.countries) → its code, so records and queries meet."""
+    from listlens.ingest.countries import _ISO2
+
+    return {name.lower(): code for code, name in sorted(_ISO2.items(), reverse=True)}
+
+
+# --- records, names, matches -----------------------------------------------------------------
+
+@dataclass
+class ListRecord:
+    """One entry of one list, as stored in the library."""
+
+    node_id: str
+    entity: str
+    aliases: list[str]
+    countries: list[str]
+    list_name: str
+    fr_citation: str
+    programs: str
+    start_date: str  # when the entry was listed, when the data says
+    data_date: str  # the date of the list data (extraction or generation)
+    source: str
+    title: str
+    start: int
+    end: int
+    text: str
+    publisher: str = ""
+
+    @property
+    def list_short(self) -> str:
+        """'Entity List (EL) - Bureau of Industry and Security' → 'EL'."""
+        m = re.search(r"\(([^)]+)\)", self.list_name)
+        return m[1] if m else self.list_name
+
+    @property
+    def basis(self) -> str:
+        """The FR citation, else the program."""
+        return self.fr_citation or self.programs
+
+    @property
+    def link(self) -> str:
+        """Where the record sits in the library: its document and character span."""
+        return f"{self.source}#chars={self.start}-{self.end}"
+
+
+@dataclass
+class Match:
+    score: float
+    matched_name: str  # the listed name or alias that matched, as the list writes it
+    is_alias: bool
+    agree: list[tuple[str, str]]  # (query word, listed word) pairs that agree
+    query_only: list[str]  # query words with no counterpart in the listed name
+    listed_only: list[str]  # listed words with no counterpart in the query
+    transliterated: bool  # the query or the listed name was in a non-Latin script
+    country: str  # "match" | "conflict" | "" (not compared)
+    record: ListRecord
+
+    def how(self) -> str:
+        """One line saying how the name matched."""
+        parts = []
+        same = [q for q, l in self.agree if q == l]
+        close = [f"{q}≈{l}" for q, l in self.agree if q != l]
+        if same:
+            parts.append("agree: " + " ".join(same))
+        if close:
+            parts.append("close: " + " ".join(close))
+        if self.query_only:
+            parts.append("only in query: " + " ".join(self.query_only))
+        if self.listed_only:
+            parts.append("only in listed name: " + " ".join(self.listed_only))
+        if self.transliterated:
+            parts.append("transliterated")
+        if self.country:
+            parts.append(f"country {self.country}")
+        return "; ".join(parts) or "same words"
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.record
+        return {"score": round(self.score, 3), "matched_name": self.matched_name,
+                "alias": self.is_alias, "entity": r.entity, "how": self.how(),
+                "agree": [list(p) for p in self.agree], "query_only": self.query_only,
+                "listed_only": self.listed_only, "transliterated": self.transliterated,
+                "country_signal": self.country, "list": r.list_name, "list_short": r.list_short,
+                "countries": r.countries, "fr_citation": r.fr_citation, "programs": r.programs,
+                "listed_since": r.start_date, "data_date": r.data_date, "node_id": r.node_id,
+                "source": r.source, "start": r.start, "end": r.end, "link": r.link,
+                "record": r.text}
+
+
+@dataclass
+class ListSearched:
+    name: str
+    data_date: str
+    records: int
+
+
+@dataclass
+class ScreenResult:
+    query: str
+    country: str | None
+    threshold: float
+    matches: list[Match]
+    searched: list[ListSearched]
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.matches)
+
+    def searched_text(self) -> str:
+        return "; ".join(f"{s.name} (data of {s.data_date or 'undated'}, {s.records:,} entries)"
+                         for s in self.searched) or "no list data in the library"
+
+    def text(self) -> str:
+        """A plain account: each match explained, or a plain 'no match' naming the lists."""
+        if not self.matches:
+            return (f"No match for “{self.query}” at threshold {self.threshold:.2f}. "
+                    f"Searched: {self.searched_text()}.")
+        lines = [f"{len(self.matches)} match(es) for “{self.query}”:"]
+        for i, m in enumerate(self.matches, 1):
+            r = m.record
+            lines.append(f"{i}. {m.score:.2f}  {m.matched_name}"
+                         + (f"  (alias of {r.entity})" if m.is_alias else "")
+                         + f"\n   {r.list_name}; {', '.join(r.countries) or 'no country'}; "
+                         f"{r.basis or 'no citation'}; listed {r.start_date or 'n/a'}; "
+                         f"data of {r.data_date or 'undated'}"
+                         f"\n   how: {m.how()}\n   record: {r.link}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "country": self.country, "threshold": self.threshold,
+                "matched": self.matched, "matches": [m.to_dict() for m in self.matches],
+                "searched": [asdict(s) for s in self.searched], "summary": self.text()}
+
+
+CSV_COLUMNS = ("query", "query_country", "matched", "score", "matched_name", "entity", "list",
+               "countries", "fr_citation_or_program", "listed_since", "data_date", "how",
+               "record_link")
+
+
+def csv_rows(result: ScreenResult) -> list[list[Any]]:
+    """One row per match, or one 'no match' row naming the lists searched."""
+    if not result.matches:
+        return [[result.query, result.country or "", "no", "", "", "", "searched: "
+                 + result.searched_text(), "", "", "", "", "", ""]]
+    return [[result.query, result.country or "", "yes", round(m.score, 3), m.matched_name,
+             m.record.entity, m.record.list_name, "; ".join(m.record.countries), m.record.basis,
+             m.record.start_date, m.record.data_date, m.how(), m.record.link]
+            for m in result.matches]
+
+
+# --- the matcher -----------------------------------------------------------------------------
+
+@dataclass
+class Matcher:
+    records: list[ListRecord]
+    keys: list[str]  # unique normalised names (tokens joined by spaces)
+    entries: list[list[tuple[int, str, bool, bool]]]  # per key: (record, listed text, alias, translit)
+    grams: dict[str, int]  # trigram → column
+    matrix: Any  # scipy CSR, keys × trigrams, TF-IDF, rows L2-normalised
+    idf: np.ndarray  # per trigram
+    token_idf: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.key_index = {k: i for i, k in enumerate(self.keys)}
+        self.key_tokens = [k.split() for k in self.keys]
+        self.sorted_keys = [" ".join(sorted(t)) for t in self.key_tokens]
+        self.compact_keys = [k.replace(" ", "") for k in self.keys]
+        self.max_idf = math.log(max(len(self.keys), 1) + 1)
+        self.key_weights = [[self._weight(t) for t in ts] for ts in self.key_tokens]
+        self.record_codes = [frozenset(filter(None, (country_code(c) for c in r.countries)))
+                             for r in self.records]
+        self.matrix_t = self.matrix.T.tocsr() if self.matrix.shape[0] else self.matrix
+        self.lists = _lists_searched(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    # -- queries --
+
+    def _vector(self, tokens: list[str]):
+        from scipy.sparse import csr_matrix
+
+        counts: dict[int, float] = defaultdict(float)
+        for g in _trigrams(tokens):
+            if (col := self.grams.get(g)) is not None:
+                counts[col] += 1.0
+        cols = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        vals = np.fromiter(counts.values(), dtype=np.float32, count=len(counts)) * self.idf[cols]
+        norm = float(np.linalg.norm(vals)) or 1.0
+        return csr_matrix((vals / norm, (np.zeros(len(cols), dtype=np.int32), cols)),
+                          shape=(1, len(self.grams)))
+
+    def _candidates(self, rows, keys_exact: list[int | None], k: int) -> list[list[int]]:
+        """Nearest keys of each query vector (rows of a sparse matrix), exact key first."""
+        sims = (rows @ self.matrix_t).tocsr() if len(self.keys) else None
+        out = []
+        for i, exact in enumerate(keys_exact):
+            picked: list[int] = [] if exact is None else [exact]
+            if sims is not None:
+                lo, hi = sims.indptr[i], sims.indptr[i + 1]
+                idx, val = sims.indices[lo:hi], sims.data[lo:hi]
+                if len(val) > k:
+                    top = np.argpartition(-val, k)[:k]
+                    idx, val = idx[top], val[top]
+                picked += [int(j) for j in idx[np.argsort(-val)] if j != exact]
+            out.append(picked)
+        return out
+
+    def screen(self, name: str, country: str | None = None, lists: list[str] | None = None,
+               threshold: float | None = None, limit: int = MAX_MATCHES) -> ScreenResult:
+        return self.screen_many([(name, country)], lists, threshold, limit)[0]
+
+    def screen_many(self, rows: Iterable[tuple[str, str | None]], lists: list[str] | None = None,
+                    threshold: float | None = None, limit: int = MAX_MATCHES,
+                    progress: Callable[[int, int], None] | None = None,
+                    batch: int = 256) -> list[ScreenResult]:
+        """Screen many (name, country) pairs; `progress(done, total)` after each batch."""
+        from scipy.sparse import vstack
+
+        threshold = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
+        allowed = self._allowed_records(lists)
+        searched = [s for s in self.lists if allowed is None or s.name in {
+            self.records[i].list_name for i in allowed}]
+        rows = [(str(n or ""), (c or None)) for n, c in rows]
+        k = CANDIDATES if allowed is None else CANDIDATES * 4
+        results: list[ScreenResult] = []
+        for at in range(0, len(rows), batch):
+            chunk = rows[at:at + batch]
+            parsed = [name_tokens(n) for n, _ in chunk]
+            vectors = vstack([self._vector(t) for t, _ in parsed]) if chunk else None
+            exact = [self.key_index.get(" ".join(t)) for t, _ in parsed]
+            cands = self._candidates(vectors, exact, k) if chunk else []
+            for (name, ctry), (tokens, translit), keys in zip(chunk, parsed, cands):
+                code = country_code(ctry) if ctry else None
+                if ctry and code is None:
+                    raise ScreeningError(f"'{ctry}' is not a country name or ISO code")
+                matches = self._score(tokens, translit, keys, code, allowed, threshold)
+                results.append(ScreenResult(name, ctry, threshold, matches[:limit], searched))
+            if progress:
+                progress(min(at + batch, len(rows)), len(rows))
+        return results
+
+    def _score(self, tokens: list[str], translit: bool, keys: list[int], code: str | None,
+               allowed: set[int] | None, threshold: float) -> list[Match]:
+        if not tokens or not keys:
+            return []
+        from rapidfuzz import fuzz
+        from rapidfuzz.process import cdist
+
+        q_key = " ".join(tokens)
+        q_weights = [self._weight(t) for t in tokens]
+        # Whole-name similarity of every candidate in two C calls: words sorted (word order
+        # does not count) and words run together ("Hik Vision" = "Hikvision", pinyin spacing).
+        text_sim = np.maximum(
+            cdist([" ".join(sorted(tokens))], [self.sorted_keys[k] for k in keys], scorer=fuzz.ratio)[0],
+            cdist(["".join(tokens)], [self.compact_keys[k] for k in keys], scorer=fuzz.ratio)[0]) / 100
+        compact_sim = cdist(["".join(tokens)], [self.compact_keys[k] for k in keys],
+                            scorer=fuzz.ratio)[0] / 100
+        floor = threshold - COUNTRY_BONUS
+        matches: list[Match] = []
+        for key_id, sim, joined in zip(keys, text_sim.tolist(), compact_sim.tolist()):
+            if 0.6 + 0.4 * sim < floor:  # even full word agreement could not reach the bar
+                continue
+            c_tokens = self.key_tokens[key_id]
+            coverage, agree, q_only, c_only = self._align(tokens, q_weights, c_tokens,
+                                                          self.key_weights[key_id])
+            if joined >= 0.92 and len(self.compact_keys[key_id]) >= 6:
+                coverage = max(coverage, joined)  # the same letters, spaced differently
+            base = 1.0 if q_key == self.keys[key_id] else 0.6 * coverage + 0.4 * sim
+            if base < floor:
+                continue
+            for rec_id, listed, is_alias, listed_translit in self.entries[key_id]:
+                if allowed is not None and rec_id not in allowed:
+                    continue
+                signal, score = "", base
+                codes = self.record_codes[rec_id]
+                if code and codes:
+                    signal = "match" if code in codes else "conflict"
+                    score = min(1.0, score + COUNTRY_BONUS) if code in codes else score - COUNTRY_PENALTY
+                if score >= threshold:
+                    matches.append(Match(round(score, 4), listed, is_alias, agree, q_only, c_only,
+                                         translit or listed_translit, signal, self.records[rec_id]))
+        matches.sort(key=lambda m: (-m.score, m.is_alias, m.record.list_name))
+        return _one_per_record(matches)
+
+    @staticmethod
+    def _align(q: list[str], q_w: list[float], c: list[str],
+               c_w: list[float]) -> tuple[float, list, list, list]:
+        """Pair each query word with its closest listed word (Jaro-Winkler), one to one, best
+        pairs first; the share of each name's weight (rare words weigh more) that found a
+        partner, scaled by closeness. The smaller share of the two counts."""
+        from rapidfuzz.distance import JaroWinkler
+        from rapidfuzz.process import cdist
+
+        sims = cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
+        pairs = sorted(((s, i, j) for i, row in enumerate(sims) for j, s in enumerate(row)),
+                       reverse=True)
+        agree, used_q, used_c = [], set(), set()
+        q_mass = c_mass = 0.0
+        for s, i, j in pairs:
+            if i in used_q or j in used_c or s < _agree_at(q[i], c[j]):
+                continue
+            used_q.add(i)
+            used_c.add(j)
+            agree.append((q[i], c[j]))
+            q_mass += q_w[i] * s
+            c_mass += c_w[j] * s
+        coverage = min(q_mass / sum(q_w), c_mass / sum(c_w))
+        agree.sort(key=lambda pair: q.index(pair[0]))
+        q_only = [t for i, t in enumerate(q) if i not in used_q]
+        c_only = [t for j, t in enumerate(c) if j not in used_c]
+        return coverage, agree, q_only, c_only
+
+    def _weight(self, token: str) -> float:
+        return self.token_idf.get(token, self.max_idf)
+
+    def _allowed_records(self, lists: list[str] | None) -> set[int] | None:
+        if not lists:
+            return None
+        wanted = [w.strip() for w in lists if w and w.strip()]
+        names = sorted({r.list_name for r in self.records})
+        chosen = set()
+        for w in wanted:
+            hits = [n for n in names if _list_matches(w, n)]
+            if not hits:
+                raise ScreeningError(f"no list '{w}' in the library; lists: "
+                                     + ", ".join(_short(n) for n in names))
+            chosen.update(hits)
+        return {i for i, r in enumerate(self.records) if r.list_name in chosen}
+
+
+def _agree_at(a: str, b: str) -> float:
+    """Closeness for two words to count as the same word: exact for short words (initials,
+    numbers), looser as words grow (one typo in a long word)."""
+    n = min(len(a), len(b))
+    if n <= 3 or a.isdigit() or b.isdigit():
+        return 1.0
+    return 0.88 if n <= 5 else 0.84
+
+
+def _one_per_record(matches: list[Match]) -> list[Match]:
+    seen, out = set(), []
+    for m in matches:
+        if m.record.node_id not in seen:
+            seen.add(m.record.node_id)
+            out.append(m)
+    return out
+
+
+def _short(list_name: str) -> str:
+    m = re.search(r"\(([^)]+)\)", list_name)
+    return m[1] if m else list_name
+
+
+def _list_matches(wanted: str, list_name: str) -> bool:
+    """'EL', 'SDN', 'NS-CMIC', 'CMIC' or words of the name ('entity list') pick a list."""
+    w = wanted.strip().lower()
+    short = _short(list_name).lower()
+    return w in (short, f"ns-{short}") or w.removeprefix("ns-") == short or (
+        len(w) > 3 and w in list_name.lower())
+
+
+def check_threshold(value: float) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ScreeningError(f"the threshold must be a number between 0 and 1, not {value!r}") from None
+    if not 0 < value <= 1:
+        raise ScreeningError(f"the threshold must be between 0 and 1 (got {value}); "
+                             f"the default is {DEFAULT_THRESHOLD}")
+    return value
+
+
+def _lists_searched(records: list[ListRecord]) -> list[ListSearched]:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for r in records:
+        counts[(r.list_name, r.data_date)] += 1
+    return [ListSearched(n, d, c) for (n, d), c in sorted(counts.items())]
+
+
+# --- building and caching --------------------------------------------------------------------
+
+def build_matcher(records: list[ListRecord]) -> Matcher:
+    from scipy.sparse import csr_matrix
+
+    by_key: dict[str, list[tuple[int, str, bool, bool]]] = {}
+    for rec_id, r in enumerate(records):
+        for listed, is_alias in [(r.entity, False)] + [(a, True) for a in r.aliases]:
+            tokens, translit = name_tokens(listed)
+            if tokens:
+                by_key.setdefault(" ".join(tokens), []).append((rec_id, listed, is_alias, translit))
+    keys = list(by_key)
+    df: dict[str, int] = defaultdict(int)
+    for k in keys:
+        for t in set(k.split()):
+            df[t] += 1
+    n = len(keys)
+    token_idf = {t: math.log((n + 1) / c) for t, c in df.items()}
+    grams: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    gram_df: dict[int, int] = defaultdict(int)
+    per_key: list[dict[int, float]] = []
+    for k in keys:
+        counts: dict[int, float] = defaultdict(float)
+        for g in _trigrams(k.split()):
+            counts[grams.setdefault(g, len(grams))] += 1.0
+        for col in counts:
+            gram_df[col] += 1
+        per_key.append(counts)
+    idf = np.ones(len(grams), dtype=np.float32)
+    for col, c in gram_df.items():
+        idf[col] = math.log((n + 1) / (c + 1)) + 1.0
+    for row, counts in enumerate(per_key):
+        cs = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        vs = np.fromiter(counts.values(), dtype=np.float32, count=len(counts)) * idf[cs]
+        vs /= float(np.linalg.norm(vs)) or 1.0
+        rows.append(np.full(len(cs), row, dtype=np.int32))
+        cols.append(cs)
+        vals.append(vs)
+    matrix = csr_matrix((np.concatenate(vals) if vals else np.zeros(0, np.float32),
+                         (np.concatenate(rows) if rows else np.zeros(0, np.int32),
+                          np.concatenate(cols) if cols else np.zeros(0, np.int32))),
+                        shape=(n, len(grams)), dtype=np.float32)
+    return Matcher(records, keys, [by_key[k] for k in keys], grams, matrix, idf, token_idf)
+
+
+def _split(value: Any) -> list[str]:
+    return [v.strip() for v in str(value or "").split(" | ") if v.strip()]
+
+
+def record_from_chunk(node_id: str, text: str, meta: dict[str, Any]) -> ListRecord:
+    """A list record as ingest stored it (ingest/lists.py: one `record` node per entry)."""
+    return ListRecord(
+        node_id=node_id, entity=str(meta.get("entity") or ""), aliases=_split(meta.get("aliases")),
+        countries=_split(meta.get("country")), list_name=str(meta.get("list_name") or "list"),
+        fr_citation=str(meta.get("fr_citation") or ""), programs=", ".join(_split(meta.get("programs"))),
+        start_date=str(meta.get("start_date") or ""), data_date=str(meta.get("published") or ""),
+        source=str(meta.get("source") or ""), title=str(meta.get("title") or ""),
+        start=int(meta.get("start", 0) or 0), end=int(meta.get("end", 0) or 0), text=text,
+        publisher=str(meta.get("publisher") or ""))
+
+
+def read_records(store, catalog: dict[str, dict[str, Any]]) -> list[ListRecord]:
+    """Every record of every list document the catalog calls complete."""
+    records = []
+    for doc_id, entry in sorted(catalog.items()):
+        if entry.get("doc_type") != "list" or not entry.get("version"):
+            continue
+        got = store.documents_chunks({doc_id: entry})
+        for node_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            if (meta or {}).get("kind") == "record" and meta.get("entity"):
+                records.append(record_from_chunk(node_id, text, meta))
+    return records
+
+
+def load_matcher(store, cache_dir: Path, fingerprint: str,
+                 catalog: dict[str, dict[str, Any]]) -> Matcher:
+    """The matcher from its cache files when current, else rebuilt from Chroma and cached."""
+    from scipy.sparse import load_npz, save_npz
+
+    meta_path = cache_dir / f"screen-{fingerprint}.json"
+    matrix_path = cache_dir / f"screen-{fingerprint}.npz"
+    if meta_path.exists() and matrix_path.exists():
+        raw = json.loads(meta_path.read_text())
+        return Matcher([ListRecord(**r) for r in raw["records"]], raw["keys"],
+                       [[tuple(e) for e in entry] for entry in raw["entries"]], raw["grams"],
+                       load_npz(matrix_path), np.asarray(raw["idf"], dtype=np.float32),
+                       raw["token_idf"])
+    matcher = build_matcher(read_records(store, catalog))
+    for old in [*cache_dir.glob("screen-*.json"), *cache_dir.glob("screen-*.npz")]:
+        old.unlink(missing_ok=True)
+    data = {"records": [asdict(r) for r in matcher.records], "keys": matcher.keys,
+            "entries": matcher.entries, "grams": matcher.grams,
+            "idf": [float(x) for x in matcher.idf], "token_idf": matcher.token_idf}
+    tmp_matrix = cache_dir / f"screen-{fingerprint}.tmp.npz"
+    save_npz(tmp_matrix, matcher.matrix)
+    tmp_matrix.replace(matrix_path)
+    tmp = meta_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False))
+    tmp.replace(meta_path)  # written last: its presence says both files are complete
+    return matcher
+
+
+def records_from_documents(docs) -> list[ListRecord]:
+    """The records of parsed list documents, with the node ids and metadata ingest would store
+    (for the benchmark, which screens the shared list data without embedding it)."""
+    from listlens.ingest.chunking import chunk_document
+
+    records = []
+    for doc in docs:
+        if doc.metadata.get("doc_type") != "list":
+            continue
+        for node in chunk_document(doc):
+            if node.metadata.get("kind") == "record" and node.metadata.get("entity"):
+                records.append(record_from_chunk(node.node_id, node.text, node.metadata))
+    return records
