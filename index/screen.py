@@ -40,16 +40,20 @@ from typing import Any
 
 import numpy as np
 
+from listlens.index.config import IndexConfig
 from listlens.index.errors import ListLensError
 from listlens.index.types import Answer, AnswerSentence, Citation
 
-DEFAULT_THRESHOLD = 0.86
-"""Lowest score reported as a match. Chosen on the screening benchmark (`listlens bench --only
-screen`, a tuning seed other than the reported one): below it, made-up names that share a few
-generic words with a listed name start to match; above it, two-typo variants are missed."""
+DEFAULT_THRESHOLD = IndexConfig.screen_threshold
+"""Lowest score reported as a match (0.86; a setting, LISTLENS_SCREEN_THRESHOLD). Chosen on the
+screening benchmark (`listlens bench --only screen`) with a tuning seed other than the reported
+one: lower, and invented names sharing a few common words with a listed name start to match;
+higher, and two typos in a name are missed."""
 
 CANDIDATES = 40  # nearest names (by trigram cosine) scored per query
 MAX_MATCHES = 10  # matches returned per query
+CACHE_VERSION = "v1"  # bump when normalisation changes: cached keys would no longer meet queries
+PREFIX_SHARE = 0.4  # a name's first words match it when they carry this share of its weight
 COUNTRY_BONUS = 0.04
 COUNTRY_PENALTY = 0.12
 
@@ -60,25 +64,24 @@ class ScreeningError(ListLensError):
 
 # --- normalisation ---------------------------------------------------------------------------
 
-# Legal forms say nothing about which entity is meant. Multi-word forms first (as phrases, so
-# that "joint" or "public" alone stay ordinary words); then single tokens that are only ever
-# legal forms.
-_LEGAL_PHRASES = [
-    "limited liability company", "limited liability partnership", "limited partnership",
-    "public joint stock company", "closed joint stock company", "open joint stock company",
-    "joint stock company", "joint stock commercial bank", "public limited company",
-    "private limited company", "private limited", "company limited", "co limited",
-    "societe anonyme", "sociedad anonima", "societa per azioni", "sociedad limitada",
-    "gufen youxian gongsi", "youxian zeren gongsi", "youxian gongsi",
-    "obshchestvo s ogranichennoy otvetstvennostyu", "aktsionernoe obshchestvo",
-    "sdn bhd", "pte ltd", "pvt ltd", "free zone establishment", "free zone company",
-]
+# Legal forms say nothing about which entity is meant. Some words are only ever legal forms
+# ("limited", "llc", "ooo", "gongsi"); others are legal forms only next to one ("joint stock",
+# "private", "open"): a run of such words is dropped when it holds at least one of the first
+# kind, so "Private Security" keeps its "private" and "Private Joint Stock Company" goes whole.
 _LEGAL_TOKENS = frozenset("""
-co company companies ltd limited llc inc incorporated corp corporation jsc ojsc pjsc cjsc ooo oao
-zao ao pao tov too gmbh pte plc sa srl sarl bv nv ag kg llp lp pvt fze fzco fzc fzllc sdn bhd kft
-spa sas ltda doo sro gongsi
+co company companies ltd limited liability llc inc incorporated corp corporation jsc ojsc pjsc
+cjsc ooo oao zao ao pao tov too gmbh pte plc sa srl sarl bv nv ag kg llp lp pvt fze fzco fzc
+fzllc sdn bhd kft spa sas ltda doo sro gongsi youxian obshchestvo aktsionernoe aktsionernoye
+kompaniya kompania tovarystvo cv eood ood
 """.split())
-_SMALL_WORDS = frozenset("the of and for in at to a an".split())
+_LEGAL_NEAR = frozenset("""
+joint stock private public open closed commercial partnership s zakrytoe otkrytoe
+publichnoe gufen zeren z obmezhenoyu vidpovidalnistyu
+""".split())
+_LEGAL_PREFIXES = ("ogranichenn", "otvetstvenn")  # Russian legal forms, however romanised
+# Long legal words, to recognise misspelt ("Limtied", "Corpohation", "Kompany").
+_LEGAL_LONG = sorted(t for t in _LEGAL_TOKENS if len(t) >= 6)
+_SMALL_WORDS = frozenset("the of and for in at to a an de del la y".split())
 # Abbreviations written out, so "Intl Tech" meets "International Technology".
 _ABBREVIATIONS = {"tech": "technology", "technol": "technology", "intl": "international",
                   "int'l": "international", "natl": "national", "mfg": "manufacturing",
@@ -89,7 +92,7 @@ _ABBREVIATIONS = {"tech": "technology", "technol": "technology", "intl": "intern
 _CHINESE_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|有限公司|公司)")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_LEGAL_RE = re.compile(r"\b(" + "|".join(sorted(_LEGAL_PHRASES, key=len, reverse=True)) + r")\b")
+_INITIALS = re.compile(r"\b([a-z]) (?=[a-z]\b)")  # "s a" (S.A.), "b v" → "sa", "bv"
 
 
 def _is_latin(ch: str) -> bool:
@@ -112,7 +115,19 @@ def transliterate(text: str) -> tuple[str, bool]:
     return anyascii(text), changed
 
 
-def _fold(token: str) -> str:
+# Letters that romanisations of one name write differently (Russian, Arabic, Persian, Korean,
+# Vietnamese names in Latin letters): "Khan"/"Han", "Noor"/"Nur", "Yevgeniy"/"Evgeny",
+# "Phong"/"Fong". Both sides are folded the same way; this is a coarse phonetic key, not a
+# spelling check.
+_ROMANISATION = [("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"),
+                 ("ck", "k"), ("ch", "\0"), ("c", "k"), ("\0", "ch"), ("q", "k"), ("x", "ks"),
+                 ("w", "v"), ("tz", "ts"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("ie", "i"),
+                 ("yi", "i"), ("iy", "i"), ("ye", "e"), ("j", "y"), ("y", "i")]
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+def _spell(token: str) -> str:
+    """Abbreviations written out, plurals folded."""
     token = _ABBREVIATIONS.get(token, token)
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
@@ -121,17 +136,65 @@ def _fold(token: str) -> str:
     return token
 
 
-def name_tokens(name: str) -> tuple[list[str], bool]:
-    """The normalised words of a name (legal forms and small words dropped unless nothing would
-    be left), and whether it was transliterated from a non-Latin script."""
+def _fold(token: str) -> str:
+    """The word's phonetic key: romanisation variants folded (see _ROMANISATION), doubled
+    letters single."""
+    if token.isdigit():
+        return token
+    for a, b in _ROMANISATION:
+        token = token.replace(a, b)
+    return _DOUBLE.sub(r"\1", token)
+
+
+@lru_cache(maxsize=8192)
+def readable_tokens(name: str) -> tuple[tuple[str, ...], bool]:
+    """The words of a name as compared, before phonetic folding (what explanations show):
+    transliterated, lower case, legal forms and small words dropped unless nothing would be
+    left; and whether a non-Latin script was transliterated."""
     ascii_text, transliterated = transliterate(name)
     text = ascii_text.lower().replace("&", " and ").replace("'", "")
-    words = " ".join(_NON_WORD.sub(" ", text).split())
-    stripped = _LEGAL_RE.sub(" ", words).split()
-    tokens = [_fold(t) for t in stripped if t not in _LEGAL_TOKENS and t not in _SMALL_WORDS]
+    words = _INITIALS.sub(r"\1", " ".join(_NON_WORD.sub(" ", text).split())).split()
+    tokens = [_spell(t) for t in _without_legal_forms(words) if t not in _SMALL_WORDS]
     if not tokens:  # "Company Limited" alone: keep what there is
-        tokens = [_fold(t) for t in words.split()]
-    return tokens, transliterated
+        tokens = [_spell(t) for t in words]
+    return tuple(tokens), transliterated
+
+
+def name_tokens(name: str) -> tuple[list[str], bool]:
+    """The keys a name is matched by (its readable words, phonetically folded), and whether it
+    was transliterated from a non-Latin script."""
+    tokens, transliterated = readable_tokens(name)
+    return [_fold(t) for t in tokens], transliterated
+
+
+def _legal(word: str) -> bool:
+    if word in _LEGAL_TOKENS or word.startswith(_LEGAL_PREFIXES):
+        return True
+    if len(word) < 6 or not word.isalpha():
+        return False
+    from rapidfuzz.distance import JaroWinkler
+    from rapidfuzz.process import extractOne
+
+    return extractOne(word, _LEGAL_LONG, scorer=JaroWinkler.normalized_similarity,
+                      score_cutoff=0.92) is not None
+
+
+def _without_legal_forms(words: list[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    legal = False
+    for word in words + [""]:
+        if word and (word in _LEGAL_NEAR or _legal(word)):
+            # "joint stock" is a legal form even with no "company" after it
+            legal = legal or word not in _LEGAL_NEAR or (word == "stock" and run[-1:] == ["joint"])
+            run.append(word)
+            continue
+        if not legal:
+            out += run
+        run, legal = [], False
+        if word:
+            out.append(word)
+    return out
 
 
 def _trigrams(tokens: Iterable[str]) -> list[str]:
@@ -402,13 +465,13 @@ class Matcher:
                 code = country_code(ctry) if ctry else None
                 if ctry and code is None:
                     raise ScreeningError(f"'{ctry}' is not a country name or ISO code")
-                matches = self._score(tokens, translit, keys, code, allowed, threshold)
+                matches = self._score(name, tokens, translit, keys, code, allowed, threshold)
                 results.append(ScreenResult(name, ctry, threshold, matches[:limit], searched))
             if progress:
                 progress(min(at + batch, len(rows)), len(rows))
         return results
 
-    def _score(self, tokens: list[str], translit: bool, keys: list[int], code: str | None,
+    def _score(self, query: str, tokens: list[str], translit: bool, keys: list[int], code: str | None,
                allowed: set[int] | None, threshold: float) -> list[Match]:
         if not tokens or not keys:
             return []
@@ -435,6 +498,13 @@ class Matcher:
             if joined >= 0.92 and len(self.compact_keys[key_id]) >= 6:
                 coverage = max(coverage, joined)  # the same letters, spaced differently
             base = 1.0 if q_key == self.keys[key_id] else 0.6 * coverage + 0.4 * sim
+            if base < floor and len(tokens) >= 2 and len(c_tokens) > len(tokens) and all(
+                    pair in agree for pair in zip(tokens, c_tokens)):
+                # The first words of a long name ("Hefei National Laboratory"), holding a fair
+                # share of its weight: a possible match, scored by that share.
+                share = sum(self.key_weights[key_id][:len(tokens)]) / sum(self.key_weights[key_id])
+                if share >= PREFIX_SHARE:
+                    base = 0.8 + 0.2 * share
             if base < floor:
                 continue
             for rec_id, listed, is_alias, listed_translit in self.entries[key_id]:
@@ -446,8 +516,9 @@ class Matcher:
                     signal = "match" if code in codes else "conflict"
                     score = min(1.0, score + COUNTRY_BONUS) if code in codes else score - COUNTRY_PENALTY
                 if score >= threshold:
-                    matches.append(Match(round(score, 4), listed, is_alias, agree, q_only, c_only,
-                                         translit or listed_translit, signal, self.records[rec_id]))
+                    matches.append(_explained(query, tokens, listed, c_tokens, score, is_alias,
+                                              agree, q_only, c_only, translit or listed_translit,
+                                              signal, self.records[rec_id]))
         matches.sort(key=lambda m: (-m.score, m.is_alias, m.record.list_name))
         return _one_per_record(matches)
 
@@ -457,10 +528,13 @@ class Matcher:
         """Pair each query word with its closest listed word (Jaro-Winkler), one to one, best
         pairs first; the share of each name's weight (rare words weigh more) that found a
         partner, scaled by closeness. The smaller share of the two counts."""
-        from rapidfuzz.distance import JaroWinkler
+        from rapidfuzz.distance import Indel, JaroWinkler
         from rapidfuzz.process import cdist
 
-        sims = cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
+        # Jaro-Winkler alone rewards a shared start too much ("Bosogoento" ~ "Boson" 0.9):
+        # averaged with the Indel ratio, a typo stays close and a shared prefix does not.
+        sims = ((cdist(q, c, scorer=JaroWinkler.normalized_similarity)
+                 + cdist(q, c, scorer=Indel.normalized_similarity)) / 2).tolist()
         pairs = sorted(((s, i, j) for i, row in enumerate(sims) for j, s in enumerate(row)),
                        reverse=True)
         agree, used_q, used_c = [], set(), set()
@@ -497,13 +571,25 @@ class Matcher:
         return {i for i, r in enumerate(self.records) if r.list_name in chosen}
 
 
+def _explained(query: str, q_keys: list[str], listed: str, c_keys: list[str], score: float,
+               is_alias: bool, agree, q_only, c_only, transliterated: bool, signal: str,
+               record: ListRecord) -> Match:
+    """A match whose explanation shows words as written (before phonetic folding)."""
+    q_words = dict(zip(q_keys, readable_tokens(query)[0]))
+    c_words = dict(zip(c_keys, readable_tokens(listed)[0]))
+    return Match(round(score, 4), listed, is_alias,
+                 [(q_words.get(a, a), c_words.get(b, b)) for a, b in agree],
+                 [q_words.get(t, t) for t in q_only], [c_words.get(t, t) for t in c_only],
+                 transliterated, signal, record)
+
+
 def _agree_at(a: str, b: str) -> float:
     """Closeness for two words to count as the same word: exact for short words (initials,
     numbers), looser as words grow (one typo in a long word)."""
     n = min(len(a), len(b))
     if n <= 3 or a.isdigit() or b.isdigit():
         return 1.0
-    return 0.88 if n <= 5 else 0.84
+    return 0.8
 
 
 def _one_per_record(matches: list[Match]) -> list[Match]:
@@ -626,8 +712,8 @@ def load_matcher(store, cache_dir: Path, fingerprint: str,
     """The matcher from its cache files when current, else rebuilt from Chroma and cached."""
     from scipy.sparse import load_npz, save_npz
 
-    meta_path = cache_dir / f"screen-{fingerprint}.json"
-    matrix_path = cache_dir / f"screen-{fingerprint}.npz"
+    meta_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.json"
+    matrix_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.npz"
     if meta_path.exists() and matrix_path.exists():
         raw = json.loads(meta_path.read_text())
         return Matcher([ListRecord(**r) for r in raw["records"]], raw["keys"],
@@ -640,7 +726,7 @@ def load_matcher(store, cache_dir: Path, fingerprint: str,
     data = {"records": [asdict(r) for r in matcher.records], "keys": matcher.keys,
             "entries": matcher.entries, "grams": matcher.grams,
             "idf": [float(x) for x in matcher.idf], "token_idf": matcher.token_idf}
-    tmp_matrix = cache_dir / f"screen-{fingerprint}.tmp.npz"
+    tmp_matrix = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.tmp.npz"
     save_npz(tmp_matrix, matcher.matrix)
     tmp_matrix.replace(matrix_path)
     tmp = meta_path.with_suffix(".tmp")
@@ -662,3 +748,83 @@ def records_from_documents(docs) -> list[ListRecord]:
             if node.metadata.get("kind") == "record" and node.metadata.get("entity"):
                 records.append(record_from_chunk(node.node_id, node.text, node.metadata))
     return records
+
+
+# --- "Is X listed?" --------------------------------------------------------------------------
+
+_LIST_WORDS = r"(?:list|lists|sdn|sanctions?|blacklist)"
+_MEMBERSHIP = [
+    # "Is X listed?", "Is X designated by OFAC?", "Is X on the Entity List?", "Is X on any list?"
+    re.compile(r"^(?:is|are)\s+(?P<name>.+?)\s+(?:(?:currently|still)\s+)?(?:(?:listed|designated|"
+               r"sanctioned|blacklisted)(?:\s+(?:by|under)\s+[^?]+)?|on\s+(?:any|a|the|an)\s+"
+               r"(?P<list>[^?]*?" + _LIST_WORDS + r"[^?]*?))\s*\??$", re.I),
+    # "Which list is X on?", "What lists are X on?", "On which list is X?"
+    re.compile(r"^(?:on\s+)?(?:which|what)\s+(?:\w+\s+)?lists?\s+(?:is|are)\s+(?P<name>.+?)"
+               r"(?:\s+(?:on|listed\s+on|named\s+on|included\s+on))?\s*\??$", re.I),
+]
+
+
+def membership_question(question: str) -> tuple[str, str] | None:
+    """(name, list asked about or "") when the question only asks whether, or on which list, a
+    name is listed; None for any other question ("Why was X listed?" is not one)."""
+    text = " ".join(question.split()).strip()
+    for pattern in _MEMBERSHIP:
+        if m := pattern.match(text):
+            name = re.sub(r"^the\s+", "", m["name"].strip(" \"'“”‘’"), flags=re.I)
+            # A name is written with a capital (or a digit) unless the whole question is in
+            # lower case: "Are license exceptions available ... on the Entity List?" names none.
+            named = name[:1].isupper() or name[:1].isdigit() or text == text.lower()
+            if name and named and not re.match(r"^(?:it|they|he|she|this|that|there)\b", name, re.I):
+                return name, (m.groupdict().get("list") or "").strip()
+    return None
+
+
+def _record_citation(n: int, r: ListRecord) -> Citation:
+    return Citation(n=n, file=r.source, title=r.title, published=r.data_date or None,
+                    start=r.start, end=r.end, text=r.text, doc_type="list",
+                    publisher=r.publisher, fr_citation=r.fr_citation, score=1.0)
+
+
+def _about_list(asked: str, list_name: str) -> bool:
+    """Whether the list a question names ("the Entity List", "SDN list") is this list."""
+    words = re.sub(r"\b(the|a|an|any|list|lists|of)\b", " ", asked.lower()).split()
+    short = _short(list_name).lower()
+    return not words or short in words or all(w in list_name.lower() for w in words)
+
+
+def membership_answer(question: str, name: str, result: ScreenResult, asked_list: str = "",
+                      max_cited: int = 6) -> Answer:
+    """The answer to "Is X listed?" / "Which list is X on?" from a screening result: each list
+    the name matched, with country, FR citation or program and dates, cited from the record
+    itself; or a refusal that names the lists searched. A match on a list other than the one
+    asked about is said as such, never passed off as the answer."""
+    matches = result.matches
+    in_asked = [m for m in matches if _about_list(asked_list, m.record.list_name)] if asked_list else matches
+    if not in_asked:
+        where = f"on the {asked_list}" if asked_list else "on the lists"
+        text = f"{name} was not found {where} in the library (searched: {result.searched_text()})."
+        if matches:
+            other = "; ".join(sorted({m.record.list_name for m in matches}))
+            text += f" A close name is on other lists: {other}."
+        cites = [_record_citation(i, m.record) for i, m in enumerate(matches[:max_cited], 1)]
+        return Answer(question, text, True, cites, [], [], "screen")
+    citations, sentences = [], []
+    for m in in_asked[:max_cited]:
+        r = m.record
+        c = _record_citation(len(citations) + 1, r)
+        citations.append(c)
+        named = r.entity if m.matched_name == r.entity else f"{r.entity} (listed alias “{m.matched_name}”)"
+        sentence = (f"{named} is on the {r.list_name.split(' - ')[0]}"
+                    + (f" ({', '.join(r.countries)})" if r.countries else "")
+                    + (f" under {r.fr_citation}" if r.fr_citation else "")
+                    + (f", program {r.programs}" if r.programs and not r.fr_citation else "")
+                    + (f", listed {r.start_date}" if r.start_date else "")
+                    + f"; list data of {r.data_date or 'unknown date'}"
+                    + (f"; match score {m.score:.2f}" if m.score < 1 else "") + ".")
+        sentences.append(AnswerSentence(sentence, [c.n]))
+    more = len(in_asked) - len(sentences)
+    head = f"Yes: {name} matches {len(in_asked)} list entr{'y' if len(in_asked) == 1 else 'ies'} in the library."
+    text = " ".join([head] + [f"{s.text} [{s.citations[0]}]" for s in sentences])
+    if more > 0:
+        text += f" ({more} more not shown.)"
+    return Answer(question, text, False, citations, [AnswerSentence(head, [])] + sentences, [], "screen")
