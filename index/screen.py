@@ -53,6 +53,7 @@ higher, and two typos in a name are missed."""
 CANDIDATES = 40  # nearest names (by trigram cosine) scored per query
 MAX_MATCHES = 10  # matches returned per query
 CACHE_VERSION = "v1"  # bump when normalisation changes: cached keys would no longer meet queries
+COMMON_GRAM = 2000  # trigrams in more names than this are left out of candidate search
 PREFIX_SHARE = 0.4  # a name's first words match it when they carry this share of its weight
 COUNTRY_BONUS = 0.04
 COUNTRY_PENALTY = 0.12
@@ -401,6 +402,7 @@ class Matcher:
         self.record_codes = [frozenset(filter(None, (country_code(c) for c in r.countries)))
                              for r in self.records]
         self.matrix_t = self.matrix.T.tocsr() if self.matrix.shape[0] else self.matrix
+        self.gram_df = np.diff(self.matrix_t.indptr) if self.matrix.shape[0] else np.zeros(0)
         self.lists = _lists_searched(self.records)
 
     def __len__(self) -> int:
@@ -408,18 +410,32 @@ class Matcher:
 
     # -- queries --
 
-    def _vector(self, tokens: list[str]):
+    def _vectors(self, token_lists: list[list[str]]):
+        """TF-IDF trigram vectors of many queries, L2-normalised, as one sparse matrix."""
         from scipy.sparse import csr_matrix
 
-        counts: dict[int, float] = defaultdict(float)
-        for g in _trigrams(tokens):
-            if (col := self.grams.get(g)) is not None:
-                counts[col] += 1.0
-        cols = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
-        vals = np.fromiter(counts.values(), dtype=np.float32, count=len(counts)) * self.idf[cols]
-        norm = float(np.linalg.norm(vals)) or 1.0
-        return csr_matrix((vals / norm, (np.zeros(len(cols), dtype=np.int32), cols)),
-                          shape=(1, len(self.grams)))
+        rows, cols, vals = [], [], []
+        for row, tokens in enumerate(token_lists):
+            counts: dict[int, float] = defaultdict(float)
+            for g in _trigrams(tokens):
+                if (col := self.grams.get(g)) is not None:
+                    counts[col] += 1.0
+            # Trigrams in most names ("ing", " co") weigh little and cost most in the product:
+            # left out when the name has enough others.
+            rare = {c: n for c, n in counts.items() if self.gram_df[c] <= COMMON_GRAM}
+            if len(rare) >= 4:
+                counts = rare
+            if not counts:
+                continue
+            c = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+            v = np.fromiter(counts.values(), dtype=np.float32, count=len(counts)) * self.idf[c]
+            rows.append(np.full(len(c), row, dtype=np.int32))
+            cols.append(c)
+            vals.append(v / (float(np.linalg.norm(v)) or 1.0))
+        if not rows:
+            return csr_matrix((len(token_lists), len(self.grams)), dtype=np.float32)
+        return csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                          shape=(len(token_lists), len(self.grams)), dtype=np.float32)
 
     def _candidates(self, rows, keys_exact: list[int | None], k: int) -> list[list[int]]:
         """Nearest keys of each query vector (rows of a sparse matrix), exact key first."""
@@ -446,8 +462,6 @@ class Matcher:
                     progress: Callable[[int, int], None] | None = None,
                     batch: int = 256) -> list[ScreenResult]:
         """Screen many (name, country) pairs; `progress(done, total)` after each batch."""
-        from scipy.sparse import vstack
-
         threshold = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
         allowed = self._allowed_records(lists)
         searched = [s for s in self.lists if allowed is None or s.name in {
@@ -458,7 +472,7 @@ class Matcher:
         for at in range(0, len(rows), batch):
             chunk = rows[at:at + batch]
             parsed = [name_tokens(n) for n, _ in chunk]
-            vectors = vstack([self._vector(t) for t, _ in parsed]) if chunk else None
+            vectors = self._vectors([t for t, _ in parsed]) if chunk else None
             exact = [self.key_index.get(" ".join(t)) for t, _ in parsed]
             cands = self._candidates(vectors, exact, k) if chunk else []
             for (name, ctry), (tokens, translit), keys in zip(chunk, parsed, cands):
@@ -478,23 +492,38 @@ class Matcher:
         from rapidfuzz import fuzz
         from rapidfuzz.process import cdist
 
+        from rapidfuzz.distance import Indel, JaroWinkler
+
         q_key = " ".join(tokens)
         q_weights = [self._weight(t) for t in tokens]
         # Whole-name similarity of every candidate in two C calls: words sorted (word order
         # does not count) and words run together ("Hik Vision" = "Hikvision", pinyin spacing).
-        text_sim = np.maximum(
-            cdist([" ".join(sorted(tokens))], [self.sorted_keys[k] for k in keys], scorer=fuzz.ratio)[0],
-            cdist(["".join(tokens)], [self.compact_keys[k] for k in keys], scorer=fuzz.ratio)[0]) / 100
         compact_sim = cdist(["".join(tokens)], [self.compact_keys[k] for k in keys],
                             scorer=fuzz.ratio)[0] / 100
+        text_sim = np.maximum(cdist([" ".join(sorted(tokens))], [self.sorted_keys[k] for k in keys],
+                                    scorer=fuzz.ratio)[0] / 100, compact_sim)
+        # Word against word, for every word of every candidate at once. Jaro-Winkler alone
+        # rewards a shared start too much ("Bosogoento" ~ "Boson" 0.9): averaged with the Indel
+        # ratio, a typo stays close and a shared prefix does not.
+        words = list({t: None for k in keys for t in self.key_tokens[k]})
+        column = {t: i for i, t in enumerate(words)}
+        word_sims = ((cdist(tokens, words, scorer=JaroWinkler.normalized_similarity)
+                      + cdist(tokens, words, scorer=Indel.normalized_similarity)) / 2).tolist()
         floor = threshold - COUNTRY_BONUS
+        bound = self._coverage_bound(keys, q_weights, word_sims, column)
+        # No word pairing can do better than `bound`; the compact spelling may stand in for it.
+        bound = np.where((compact_sim >= 0.92), np.maximum(bound, compact_sim), bound)
+        best = 0.6 * bound + 0.4 * text_sim
+        best[bound >= 0.999] = 1.0  # every query word has a partner: a prefix can match
         matches: list[Match] = []
-        for key_id, sim, joined in zip(keys, text_sim.tolist(), compact_sim.tolist()):
-            if 0.6 + 0.4 * sim < floor:  # even full word agreement could not reach the bar
+        for key_id, sim, joined, top in zip(keys, text_sim.tolist(), compact_sim.tolist(),
+                                           best.tolist()):
+            if top < floor:  # even the best pairing of words could not reach the bar
                 continue
             c_tokens = self.key_tokens[key_id]
-            coverage, agree, q_only, c_only = self._align(tokens, q_weights, c_tokens,
-                                                          self.key_weights[key_id])
+            sims = [[row[column[t]] for t in c_tokens] for row in word_sims]
+            coverage, agree, q_only, c_only = _align(tokens, q_weights, c_tokens,
+                                                     self.key_weights[key_id], sims)
             if joined >= 0.92 and len(self.compact_keys[key_id]) >= 6:
                 coverage = max(coverage, joined)  # the same letters, spaced differently
             base = 1.0 if q_key == self.keys[key_id] else 0.6 * coverage + 0.4 * sim
@@ -522,36 +551,21 @@ class Matcher:
         matches.sort(key=lambda m: (-m.score, m.is_alias, m.record.list_name))
         return _one_per_record(matches)
 
-    @staticmethod
-    def _align(q: list[str], q_w: list[float], c: list[str],
-               c_w: list[float]) -> tuple[float, list, list, list]:
-        """Pair each query word with its closest listed word (Jaro-Winkler), one to one, best
-        pairs first; the share of each name's weight (rare words weigh more) that found a
-        partner, scaled by closeness. The smaller share of the two counts."""
-        from rapidfuzz.distance import Indel, JaroWinkler
-        from rapidfuzz.process import cdist
-
-        # Jaro-Winkler alone rewards a shared start too much ("Bosogoento" ~ "Boson" 0.9):
-        # averaged with the Indel ratio, a typo stays close and a shared prefix does not.
-        sims = ((cdist(q, c, scorer=JaroWinkler.normalized_similarity)
-                 + cdist(q, c, scorer=Indel.normalized_similarity)) / 2).tolist()
-        pairs = sorted(((s, i, j) for i, row in enumerate(sims) for j, s in enumerate(row)),
-                       reverse=True)
-        agree, used_q, used_c = [], set(), set()
-        q_mass = c_mass = 0.0
-        for s, i, j in pairs:
-            if i in used_q or j in used_c or s < _agree_at(q[i], c[j]):
-                continue
-            used_q.add(i)
-            used_c.add(j)
-            agree.append((q[i], c[j]))
-            q_mass += q_w[i] * s
-            c_mass += c_w[j] * s
-        coverage = min(q_mass / sum(q_w), c_mass / sum(c_w))
-        agree.sort(key=lambda pair: q.index(pair[0]))
-        q_only = [t for i, t in enumerate(q) if i not in used_q]
-        c_only = [t for j, t in enumerate(c) if j not in used_c]
-        return coverage, agree, q_only, c_only
+    def _coverage_bound(self, keys: list[int], q_weights: list[float],
+                        word_sims: list[list[float]], column: dict[str, int]) -> np.ndarray:
+        """For each candidate, the query-side coverage if every query word took its closest
+        listed word (an upper bound on `_align`'s coverage), for all candidates at once."""
+        sims = np.asarray(word_sims, dtype=np.float32)
+        sims = np.hstack([np.where(sims >= MIN_AGREE, sims, 0.0), np.zeros((len(sims), 1), np.float32)])
+        pad = sims.shape[1] - 1
+        width = max(len(self.key_tokens[k]) for k in keys)
+        idx = np.full((len(keys), width), pad, dtype=np.int32)
+        for row, k in enumerate(keys):
+            cols = [column[t] for t in self.key_tokens[k]]
+            idx[row, :len(cols)] = cols
+        best = sims[:, idx].max(axis=2)  # query word × candidate
+        weights = np.asarray(q_weights, dtype=np.float32)
+        return weights @ best / weights.sum()
 
     def _weight(self, token: str) -> float:
         return self.token_idf.get(token, self.max_idf)
@@ -571,6 +585,30 @@ class Matcher:
         return {i for i, r in enumerate(self.records) if r.list_name in chosen}
 
 
+def _align(q: list[str], q_w: list[float], c: list[str], c_w: list[float],
+           sims: list[list[float]]) -> tuple[float, list, list, list]:
+    """Pair each query word with its closest listed word (`sims`: query × listed word
+    similarity), one to one, best pairs first. Coverage: the share of each name's weight (rare
+    words weigh more) that found a partner, scaled by closeness; the smaller share counts."""
+    pairs = sorted(((s, i, j) for i, row in enumerate(sims) for j, s in enumerate(row)),
+                   reverse=True)
+    agree, used_q, used_c = [], set(), set()
+    q_mass = c_mass = 0.0
+    for s, i, j in pairs:
+        if i in used_q or j in used_c or s < _agree_at(q[i], c[j]):
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        agree.append((i, j))
+        q_mass += q_w[i] * s
+        c_mass += c_w[j] * s
+    coverage = min(q_mass / sum(q_w), c_mass / sum(c_w))
+    agree.sort()
+    q_only = [t for i, t in enumerate(q) if i not in used_q]
+    c_only = [t for j, t in enumerate(c) if j not in used_c]
+    return coverage, [(q[i], c[j]) for i, j in agree], q_only, c_only
+
+
 def _explained(query: str, q_keys: list[str], listed: str, c_keys: list[str], score: float,
                is_alias: bool, agree, q_only, c_only, transliterated: bool, signal: str,
                record: ListRecord) -> Match:
@@ -583,13 +621,15 @@ def _explained(query: str, q_keys: list[str], listed: str, c_keys: list[str], sc
                  transliterated, signal, record)
 
 
+MIN_AGREE = 0.8
+
+
 def _agree_at(a: str, b: str) -> float:
     """Closeness for two words to count as the same word: exact for short words (initials,
-    numbers), looser as words grow (one typo in a long word)."""
-    n = min(len(a), len(b))
-    if n <= 3 or a.isdigit() or b.isdigit():
+    numbers), MIN_AGREE otherwise (a typo or two in a longer word)."""
+    if len(a) <= 3 or len(b) <= 3 or a.isdigit() or b.isdigit():
         return 1.0
-    return 0.8
+    return MIN_AGREE
 
 
 def _one_per_record(matches: list[Match]) -> list[Match]:
