@@ -262,35 +262,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def read_parties(path: Path) -> list[tuple[str, str | None]]:
-    """(name, country) rows of a parties CSV: a 'name' column (or the first column) and an
-    optional 'country' column. Rows without a name are an error naming the line."""
-    import csv
-
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        rows = list(csv.reader(f))
-    if not rows:
-        raise ValueError(f"{path} is empty")
-    header = [h.strip().lower() for h in rows[0]]
-    has_header = "name" in header
-    name_at = header.index("name") if has_header else 0
-    country_at = header.index("country") if "country" in header else None
-    parties = []
-    for line, row in enumerate(rows[1:] if has_header else rows, start=2 if has_header else 1):
-        if not any(cell.strip() for cell in row):
-            continue
-        name = row[name_at].strip() if name_at < len(row) else ""
-        if not name:
-            raise ValueError(f"{path}, line {line}: no name")
-        country = row[country_at].strip() if country_at is not None and country_at < len(row) else ""
-        parties.append((name, country or None))
-    return parties
-
-
 def cmd_screen(args: argparse.Namespace) -> int:
     import csv
 
-    from listlens.index.screen import CSV_COLUMNS, csv_rows
+    from listlens.index.screen import CSV_COLUMNS, csv_rows, read_parties
 
     if bool(args.name) == bool(args.csv_in):
         print("error: give one NAME or --csv FILE", file=sys.stderr)

@@ -23,6 +23,7 @@ from listlens.app.ui_evaluate import (FAILURE_COLUMNS, METRIC_COLUMNS, SAMPLE_GO
 from listlens.app.ui_library import (DOC_COLUMNS, RESULT_COLUMNS, document_choices, document_rows,
                             ingest_uploads, reindex, upload_dir_for)
 from listlens.app.ui_render import esc, kv_html, notice_html, stats_html, summary_html
+from listlens.app.ui_screen import build_screen_tab
 from listlens.ingest.readers import SUPPORTED
 
 SAMPLE_CORPUS = Path(__file__).parent / "sample_corpus"
@@ -131,6 +132,8 @@ def build(library, settings: Settings | None = None):
 
                 sum_btn.click(summarize, [sum_docs, sum_since, sum_until, sum_source],
                               [sum_head, sum_table, sum_csv, sum_md], api_visibility="private")
+
+            build_screen_tab(gr, library)  # Screen tab and /screen endpoint (ui_screen.py)
 
             # --- Library -----------------------------------------------------------------
             with gr.Tab("Library", id="library"):
