@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "UVL,DPL,NS-CMIC,ISN,...); default: every list in the library")
     p.add_argument("--threshold", type=float,
                    help="lowest score reported as a match, 0-1 (LISTLENS_SCREEN_THRESHOLD, "
-                        "default 0.86)")
+                        "default 0.82)")
     p.add_argument("--csv", type=Path, dest="csv_in",
                    help="screen every row of this CSV: a 'name' column (else the first column) "
                         "and an optional 'country' column")

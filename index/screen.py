@@ -45,7 +45,7 @@ from listlens.index.errors import ListLensError
 from listlens.index.types import Answer, AnswerSentence, Citation
 
 DEFAULT_THRESHOLD = IndexConfig.screen_threshold
-"""Lowest score reported as a match (0.86; a setting, LISTLENS_SCREEN_THRESHOLD). Chosen on the
+"""Lowest score reported as a match (0.82; a setting, LISTLENS_SCREEN_THRESHOLD). Chosen on the
 screening benchmark (`listlens bench --only screen`) with a tuning seed other than the reported
 one: lower, and invented names sharing a few common words with a listed name start to match;
 higher, and two typos in a name are missed."""
@@ -549,8 +549,11 @@ class Matcher:
             sims = [[row[column[t]] for t in c_tokens] for row in word_sims]
             coverage, agree, q_only, c_only = _align(tokens, q_weights, c_tokens,
                                                      self.key_weights[key_id], sims)
-            if joined >= 0.92 and len(self.compact_keys[key_id]) >= 6:
-                coverage = max(coverage, joined)  # the same letters, spaced differently
+            if joined >= 0.92 and len(self.compact_keys[key_id]) >= 6 and (
+                    len(c_tokens) != len(tokens) or _typo_shaped(q_only, c_only)):
+                # Nearly the same letters: spaced differently ("Hik Vision"), or with typos
+                # that left words unpaired.
+                coverage = max(coverage, joined)
             base = 1.0 if q_key == self.keys[key_id] else 0.6 * coverage + 0.4 * sim
             if base < floor and len(tokens) >= 2 and len(c_tokens) > len(tokens) and all(
                     pair in agree for pair in zip(tokens, c_tokens)):
@@ -646,7 +649,15 @@ def _explained(query: str, q_keys: list[str], listed: str, c_keys: list[str], sc
                  transliterated, signal, record)
 
 
-MIN_AGREE = 0.8
+MIN_AGREE = 0.75
+
+
+def _typo_shaped(q_only: list[str], c_only: list[str]) -> bool:
+    """Whether unpaired words look like typos of each other rather than other words: long
+    words, or words with the same first letters (a short acronym that differs at its start,
+    "TIIX" / "RYX", names another company)."""
+    return all(len(w) >= 5 for w in q_only + c_only) or (
+        sorted(w[0] for w in q_only) == sorted(w[0] for w in c_only))
 
 
 def _agree_at(a: str, b: str) -> float:
