@@ -278,11 +278,14 @@ def invented_word(rng: random.Random, vocabulary: list[str], length: int) -> str
 def negatives(matcher: Matcher, per_kind: int, rng: random.Random) -> list[Query]:
     df = Counter(t for tokens in matcher.key_tokens for t in set(tokens))
     vocabulary = sorted(df)
-    generic = {t for t, _ in df.most_common(300)}
+    # Words common enough to say little about which entity is meant ("trading", "ltd"):
+    # the 300 most frequent, or the top 3% of a small vocabulary.
+    generic = {t for t, _ in df.most_common(min(300, max(1, len(df) * 3 // 100)))}
     out: list[Query] = []
     latin = [r for r in matcher.records if _is_latin(r.entity)]
-    made = 0
-    while made < per_kind:  # made-up names of the same shape as a real one
+    made, tries = 0, 0
+    while made < per_kind and tries < per_kind * 50:  # made-up names shaped like real ones
+        tries += 1
         name = rng.choice(latin).entity
         words = _words(name)
         replaced = [w if _is_legal(w) or not w.isalpha() or (name_tokens(w)[0] or [""])[0] in generic
@@ -294,9 +297,10 @@ def negatives(matcher: Matcher, per_kind: int, rng: random.Random) -> list[Query
             continue
         out.append(Query(text, "made_up", False, original=name))
         made += 1
-    made = 0
-    generic_words = sorted(generic - _LEGAL_TOKENS)
-    while made < per_kind:  # one distinctive word of a listed name, in an invented name
+    made, tries = 0, 0
+    generic_words = sorted(generic - _LEGAL_TOKENS) or ["Trading"]
+    while made < per_kind and tries < per_kind * 50:  # a listed name's distinctive word, reused
+        tries += 1
         name = rng.choice(latin).entity
         tokens = name_tokens(name)[0]
         distinctive = [t for t in tokens if t not in generic and t.isalpha() and len(t) > 3]
