@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 import random
 import re
-import statistics
 import string
 import time
 from collections import Counter, defaultdict

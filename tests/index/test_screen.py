@@ -210,3 +210,9 @@ def test_a_name_on_another_list_than_the_one_asked_is_said_so(lists_library):
     answer = lists_library.ask("Is Megvii Technology on the Entity List?")
     assert answer.refused and "not found on the Entity List" in answer.text
     assert "Non-SDN Chinese Military-Industrial Complex" in answer.text
+
+
+def test_a_library_without_list_data_says_so(library):
+    result = library.screen("Positive Technologies")
+    assert not result.matched
+    assert "no list data in the library" in result.text()
