@@ -424,6 +424,12 @@ class Matcher:
         self.compact_keys = [k.replace(" ", "") for k in self.keys]
         self.max_idf = math.log(max(len(self.keys), 1) + 1)
         self.key_weights = [[self._weight(t) for t in ts] for ts in self.key_tokens]
+        by_initial: dict[str, tuple[list[int], list[str]]] = {}
+        for i, compact in enumerate(self.compact_keys):
+            ids, texts = by_initial.setdefault(compact[:1], ([], []))
+            ids.append(i)
+            texts.append(compact)
+        self.by_initial = by_initial
         self.record_codes = [frozenset(filter(None, (country_code(c) for c in r.countries)))
                              for r in self.records]
         self.matrix_t = self.matrix.T.tocsr() if self.matrix.shape[0] else self.matrix
@@ -434,6 +440,19 @@ class Matcher:
         return len(self.records)
 
     # -- queries --
+
+    def _same_initial(self, tokens: list[str], limit: int = 10) -> list[int]:
+        """Keys starting with the query's letter whose words-run-together spelling is closest
+        to the query's (rapidfuzz over that block of names, not over every name)."""
+        from rapidfuzz import fuzz
+        from rapidfuzz.process import extract
+
+        block = self.by_initial.get(tokens[0][0])
+        if not block:
+            return []
+        ids, compact = block
+        found = extract("".join(tokens), compact, scorer=fuzz.ratio, limit=limit, score_cutoff=80)
+        return [ids[i] for _, _, i in found]
 
     def _vectors(self, token_lists: list[list[str]]):
         """TF-IDF trigram vectors of many queries, L2-normalised, as one sparse matrix."""
@@ -505,6 +524,12 @@ class Matcher:
                 if ctry and code is None:
                     raise ScreeningError(f"'{ctry}' is not a country name or ISO code")
                 matches = self._score(name, tokens, translit, keys, code, allowed, threshold)
+                if not matches and tokens:
+                    # Typos can leave a short name few trigrams in common with its listing
+                    # ("Ceasria" / "Cesaria"): look again among names of the same initial,
+                    # spelt close as a whole.
+                    rescue = [k for k in self._same_initial(tokens) if k not in keys]
+                    matches = self._score(name, tokens, translit, rescue, code, allowed, threshold)
                 results.append(ScreenResult(name, ctry, threshold, matches[:limit], searched))
             if progress:
                 progress(min(at + batch, len(rows)), len(rows))
