@@ -811,29 +811,40 @@ def read_records(store, catalog: dict[str, dict[str, Any]]) -> list[ListRecord]:
 def load_matcher(store, cache_dir: Path, fingerprint: str,
                  catalog: dict[str, dict[str, Any]]) -> Matcher:
     """The matcher from its cache files when current, else rebuilt from Chroma and cached."""
-    from scipy.sparse import load_npz, save_npz
-
     meta_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.json"
-    matrix_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.npz"
-    if meta_path.exists() and matrix_path.exists():
-        raw = json.loads(meta_path.read_text())
-        return Matcher([ListRecord(**r) for r in raw["records"]], raw["keys"],
-                       [[tuple(e) for e in entry] for entry in raw["entries"]], raw["grams"],
-                       load_npz(matrix_path), np.asarray(raw["idf"], dtype=np.float32),
-                       raw["token_idf"])
+    if meta_path.exists() and meta_path.with_suffix(".npz").exists():
+        return read_cache(meta_path)
     matcher = build_matcher(read_records(store, catalog))
     for old in [*cache_dir.glob("screen-*.json"), *cache_dir.glob("screen-*.npz")]:
         old.unlink(missing_ok=True)
+    write_cache(matcher, meta_path)
+    return matcher
+
+
+def write_cache(matcher: Matcher, meta_path: Path) -> None:
+    """The matcher as `<name>.json` (records, names, weights) and `<name>.npz` (the sparse
+    trigram matrix), each written to a temporary file and renamed."""
+    from scipy.sparse import save_npz
+
     data = {"records": [asdict(r) for r in matcher.records], "keys": matcher.keys,
             "entries": matcher.entries, "grams": matcher.grams,
             "idf": [float(x) for x in matcher.idf], "token_idf": matcher.token_idf}
-    tmp_matrix = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.tmp.npz"
+    tmp_matrix = meta_path.with_suffix(".tmp.npz")
     save_npz(tmp_matrix, matcher.matrix)
-    tmp_matrix.replace(matrix_path)
+    tmp_matrix.replace(meta_path.with_suffix(".npz"))
     tmp = meta_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False))
     tmp.replace(meta_path)  # written last: its presence says both files are complete
-    return matcher
+
+
+def read_cache(meta_path: Path) -> Matcher:
+    from scipy.sparse import load_npz
+
+    raw = json.loads(meta_path.read_text())
+    return Matcher([ListRecord(**r) for r in raw["records"]], raw["keys"],
+                   [[tuple(e) for e in entry] for entry in raw["entries"]], raw["grams"],
+                   load_npz(meta_path.with_suffix(".npz")), np.asarray(raw["idf"], dtype=np.float32),
+                   raw["token_idf"])
 
 
 def records_from_documents(docs) -> list[ListRecord]:
