@@ -7,13 +7,20 @@ UVL, SDN, DPL, NS-CMIC, ISN and the rest of the Consolidated Screening List). A 
    word, as romanised Chinese names write it: 科技 → "keji"), every other script to ASCII
    (`anyascii`: Cyrillic, Arabic, Greek, accents).
 2. **Normalisation** — lower case, punctuation gone, `&` → "and", legal forms dropped ("Co.,
-   Ltd.", "OOO", "有限公司", "youxian gongsi"), common abbreviations written out ("Intl", "Tech"),
-   plurals folded, small words ("of", "the") dropped. Word order is ignored by the scores.
+   Ltd.", "OOO", "有限公司", "youxian gongsi", misspelt ones too), common abbreviations written
+   out ("Intl", "Tech"), plurals folded, small words ("of", "the") dropped, and a coarse
+   phonetic key per word for romanisation variants ("Khan"/"Han", "Noor"/"Nur"). Word order is
+   ignored by the scores.
 3. **Candidates** — character-trigram TF-IDF vectors of the normalised names; a query's nearest
-   names by cosine (one sparse product, no scan of every name in Python), plus the exact key.
-4. **Scores** (`rapidfuzz`) — token alignment by Jaro-Winkler weighted by how rare each word is
-   (a shared city word weighs little, a distinctive company word a lot), token-sort ratio and
-   the ratio of the names written without spaces; combined with fixed weights.
+   names by cosine (one sparse product, no scan of every name in Python), plus the exact key;
+   when none of them matches, the names of the same initial closest as a whole (rapidfuzz over
+   that block), for typos that leave a short name few trigrams in common with its listing.
+4. **Scores** (`rapidfuzz`) — words paired one to one by Jaro-Winkler averaged with the Indel
+   ratio; coverage = the share of each name's weight that found a partner, rare words weighing
+   more (a shared city word weighs little, a distinctive company word a lot); score = 0.6 ×
+   coverage + 0.4 × the better of the token-sort ratio and the ratio of the names written
+   without spaces. The first words of a long name that carry a fair share of its weight
+   ("Hefei National Laboratory") match it with a lower score.
 5. **Country** — a country given with the query that the record carries raises the score; one
    that the record does not carry lowers it (records without a country are left alone).
 
