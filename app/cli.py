@@ -50,6 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="only passages about this country")
     _common(p)
 
+    p = sub.add_parser(
+        "screen", help="screen names against every list in the library (fuzzy, transliterated)",
+        description="Is this name on any list in the library (Entity List, MEU, UVL, SDN, DPL, "
+                    "NS-CMIC, ISN, ... as ingested)? Names are compared after transliteration "
+                    "(Cyrillic, Arabic, Chinese), without legal forms, punctuation or word order, "
+                    "with fuzzy scores; each match says how it matched and which record it is.",
+        epilog="examples:\n  listlens screen \"Hefei National Laboratory\" --country CN\n"
+               "  listlens screen --csv parties.csv --out results.csv --list EL,SDN",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("name", nargs="?", help="the name to screen (or use --csv)")
+    p.add_argument("--country", help="the party's country (name or ISO code): a country the "
+                                     "record carries raises the score, another lowers it; with "
+                                     "--csv, the country of rows that give none")
+    p.add_argument("--list", dest="lists",
+                   help="only these lists, comma-separated short names or words (EL,SDN,MEU,"
+                        "UVL,DPL,NS-CMIC,ISN,...); default: every list in the library")
+    p.add_argument("--threshold", type=float,
+                   help="lowest score reported as a match, 0-1 (LISTLENS_SCREEN_THRESHOLD, "
+                        "default 0.82)")
+    p.add_argument("--csv", type=Path, dest="csv_in",
+                   help="screen every row of this CSV: a 'name' column (else the first column) "
+                        "and an optional 'country' column")
+    p.add_argument("--out", type=Path, help="with --csv: write the results here as CSV "
+                                            "(default: print them)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    _common(p)
+
     p = sub.add_parser("docs", help="list the documents in the library")
     p.add_argument("--json", action="store_true", help="print the catalog entries as JSON")
     _common(p)
@@ -114,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--work-dir", type=Path, help="where the bench keeps its stores (default: a temp dir)")
     p.add_argument("--build-budget", type=float, default=1200,
                    help="seconds allowed to build each synthetic scale (default 1200)")
-    p.add_argument("--only", help="comma-separated parts: ingest,naive,scale,llm,serve,help")
+    p.add_argument("--only", help="comma-separated parts: ingest,naive,scale,llm,serve,help,screen")
     # The bench builds its own stores (and its own Chroma server for the largest scale), so it
     # takes no collection or server; --data-dir says where the local LLM's joined model file is.
     p.add_argument("--data-dir", type=Path, help="data directory (LISTLENS_DATA_DIR)")
@@ -247,6 +274,55 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_screen(args: argparse.Namespace) -> int:
+    import csv
+
+    from listlens.index.screen import CSV_COLUMNS, csv_rows, read_parties
+
+    if bool(args.name) == bool(args.csv_in):
+        print("error: give one NAME or --csv FILE", file=sys.stderr)
+        return EXIT_USAGE
+    if args.csv_in and not args.csv_in.exists():
+        print(f"error: no such file: {args.csv_in}", file=sys.stderr)
+        return EXIT_USAGE
+    lists = [x.strip() for x in args.lists.split(",") if x.strip()] if args.lists else None
+    library = _library(args)
+    if args.name:
+        result = library.screen(args.name, args.country, lists, args.threshold)
+        if args.json:
+            _print_json(result.to_dict())
+        else:
+            print(result.text())
+        return EXIT_OK
+    parties = read_parties(args.csv_in)
+    if args.country:  # a country for every row that does not give its own
+        parties = [(n, c or args.country) for n, c in parties]
+    bar = None
+    if sys.stderr.isatty() and not args.json:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(parties), unit="name", file=sys.stderr, disable=False)
+    results = library.screen_many(parties, lists, args.threshold,
+                                  progress=(lambda done, _total: bar.update(done - bar.n)) if bar else None)
+    if bar:
+        bar.close()
+    if args.json:
+        _print_json([r.to_dict() for r in results])
+    else:
+        out = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for r in results:
+            writer.writerows(csv_rows(r))
+        if args.out:
+            out.close()
+    matched = sum(r.matched for r in results)
+    if not args.json:
+        print(f"{len(results)} names screened: {matched} with a match, {len(results) - matched} "
+              f"without" + (f"; wrote {args.out}" if args.out else ""), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     docs = _library(args).documents()
     if args.json:
@@ -368,7 +444,7 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "docs": cmd_docs, "remove": cmd_remove,
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "screen": cmd_screen, "docs": cmd_docs, "remove": cmd_remove,
             "status": cmd_status, "config": cmd_config, "serve": cmd_serve,
             "eval": cmd_eval, "bench": cmd_bench, "summarize": cmd_summarize, "new": cmd_new}
 

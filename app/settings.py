@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, description="give up on the LLM after this long and "
                                                          "answer extractively")
     embed_batch_size: int = Field(64, gt=0, description="texts per embedding batch")
+    screen_threshold: float = Field(0.82, ge=0, le=1,
+                                    description="lowest name-match score `screen` reports as a "
+                                                "match (0-1)")
     host: str = Field("127.0.0.1", description="address `serve` binds")
     port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on")
     auth: str | None = Field(None, description="user:password for the UI; required to bind a "

@@ -22,6 +22,7 @@ from listlens.app.ui_evaluate import (FAILURE_COLUMNS, METRIC_COLUMNS, SAMPLE_GO
 from listlens.app.ui_library import (DOC_COLUMNS, RESULT_COLUMNS, document_choices, document_rows,
                                     ingest_uploads, reindex, upload_dir_for)
 from listlens.app.ui_render import esc, kv_html, notice_html, stats_html, summary_html
+from listlens.app.ui_screen import build_screen_tab
 from listlens.index.errors import ListLensError
 from listlens.ingest.readers import SUPPORTED
 
@@ -56,6 +57,7 @@ def build(library, settings: Settings | None = None):
         with gr.Tabs():
             doc_type, backend = ask_tab(gr, library)
             sum_docs = summarize_tab(gr, library)
+            build_screen_tab(gr, library)  # Screen tab and /screen endpoint (ui_screen.py)
             lib_outputs, refresh_library = library_tab(gr, library, settings, upload_dir, max_bytes,
                                                        also=(sum_docs, doc_type))
             evaluate_tab(gr, library)

@@ -221,8 +221,8 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
               rounds: int | None = None, parts: set[str] | None = None,
               log: Log = lambda s: None, partial_json: Path | None = None) -> dict:
     """Every figure, as a dict ready for JSON. `parts` limits the run (ingest, naive, scale,
-    llm, serve, help); the scale and serve parts need the ingest part's library."""
-    parts = parts or {"ingest", "naive", "scale", "llm", "serve", "help"}
+    llm, serve, help, screen); the scale and serve parts need the ingest part's library."""
+    parts = parts or {"ingest", "naive", "scale", "llm", "serve", "help", "screen"}
     corpus = Path(corpus or (QUICK_CORPUS if quick else DEFAULT_CORPUS)).resolve()
     scales = scales or (QUICK_SCALES if quick else DEFAULT_SCALES)
     rounds = rounds or (1 if quick else 3)
@@ -307,6 +307,13 @@ def run_bench(work_dir: Path, corpus: Path | None = None, scales: list[int] | No
         if got.get("seconds") and ours.get("seconds"):
             got["listlens_speedup"] = got["seconds"] / ours["seconds"]
         results["parts"]["naive"] = got
+        save()
+    if "screen" in parts:
+        lists = corpus / "list_data" if (corpus / "list_data").is_dir() else corpus / "lists"
+        log(f"screening: {lists} (load {_load()})")
+        got = run_worker("screen", {"list_dir": str(lists), "per_kind": 60 if quick else 400})
+        got["load_avg"] = _load()
+        results["parts"]["screen"] = got
         save()
     results["load_avg_end"] = _load()
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
@@ -394,6 +401,7 @@ def format_table(results: dict) -> str:
     if hp:
         rows.append(("`listlens --help`", f"{_f(hp['median_s'], '{:.2f}')} s (median of {hp['runs']})",
                      "", f"bar ≤ {BARS['help_s']} s {_verdict(hp['median_s'] <= BARS['help_s'])}"))
+    rows += screen_rows(p.get("screen"))
     load = results.get("load_avg_start", [])
     head = (f"ListLens bench, {results.get('started', '')}: {results.get('cpus')} cores, load average "
             f"{'/'.join(map(str, load))} at start, {'/'.join(map(str, results.get('load_avg_end', [])))} "
@@ -401,6 +409,35 @@ def format_table(results: dict) -> str:
     lines = ["| figure | value | reference | ratio / bar |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return head + "\n".join(lines) + "\n"
+
+
+def screen_rows(sc: dict | None) -> list[tuple[str, str, str, str]]:
+    """The screening benchmark's figures beside the naive difflib scan and the entity table."""
+    if not sc:
+        return []
+    if "recall" not in sc:
+        return [("screening", sc.get("error", "?"), "", "")]
+    bars = sc["bars"]
+    rows = [(f"screening @ threshold {sc['threshold']} ({sc['records']:,} records, {sc['names']:,} "
+             f"names, {sc['queries']:,} queries)",
+             f"recall {sc['recall']:.3f}, precision {sc['precision']:.3f}",
+             "; ".join(f"{label}: recall {b['recall']}, precision {b['precision']}"
+                       for label, b in sc["baselines"].items()) + f" (on {sc['baseline_sample']})",
+             f"bar recall ≥ {bars['recall']}, precision ≥ {bars['precision']} "
+             f"{_verdict(sc['recall'] >= bars['recall'] and sc['precision'] >= bars['precision'])}")]
+    for kind, k in sc["per_kind"].items():
+        value = (f"no match {k['no_match_rate']:.3f}" if "no_match_rate" in k
+                 else f"recall {k['recall']:.3f}, top-1 {k['top1']:.3f}, precision {_f(k['precision'], '{:.3f}')}")
+        figure = k.get("no_match_rate", k.get("recall"))
+        rows.append((f"screening: {kind} (n={k['n']})", value, "",
+                     f"bar ≥ {bars['kind_min']} {_verdict(figure >= bars['kind_min'])}"))
+    rows.append(("screening speed", f"batch {_f(sc['batch_names_per_s'])} names/s; one name p50 "
+                 f"{sc['single_p50_ms']} / p95 {sc['single_p95_ms']} ms",
+                 "; ".join(f"{label} p50 {b['p50_ms']} / p95 {b['p95_ms']} ms"
+                           for label, b in sc["baselines"].items()),
+                 f"bar ≥ {bars['batch_names_per_s']} names/s, p50 ≤ {bars['single_p50_ms']} ms "
+                 f"{_verdict(sc['batch_names_per_s'] >= bars['batch_names_per_s'] and sc['single_p50_ms'] <= bars['single_p50_ms'])}"))
+    return rows
 
 
 def main(json_path: Path | None, scales: list[int] | None, quick: bool, work_dir: Path | None,

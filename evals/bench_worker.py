@@ -341,7 +341,14 @@ def task_llm(a: dict) -> dict:
     return {"skipped": "; ".join(skipped)}
 
 
-TASKS = {"ingest": task_ingest, "naive": task_naive, "scale": task_scale, "llm": task_llm}
+def task_screen(args: dict) -> dict:
+    from listlens.evals.screen_bench import run
+
+    return run(**args)
+
+
+TASKS = {"ingest": task_ingest, "naive": task_naive, "scale": task_scale, "llm": task_llm,
+         "screen": task_screen}
 
 
 def main() -> None:

@@ -34,6 +34,8 @@ class IndexConfig:
     openai_api_key: str | None = None
     llm_timeout_s: float = 60.0
     embed_batch_size: int = 64
+    screen_threshold: float = 0.82
+    """Lowest screening score reported as a match (0–1; see index/screen.py DEFAULT_THRESHOLD)."""
 
     @property
     def chroma_dir(self) -> Path:

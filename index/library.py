@@ -60,6 +60,7 @@ class Library:
         self._caches: tuple[str, Any, Any] | None = None  # (fingerprint, BM25, entity table)
         self._lock = threading.Lock()
         self._generators: dict[str, Any] = {}
+        self._matcher: tuple[str, Any] | None = None  # (fingerprint, screening matcher)
 
     @property
     def embedder(self):
@@ -228,6 +229,11 @@ class Library:
 
         started = time.perf_counter()
         question = clean_question(question)
+        # "Is X listed?" / "Which list is X on?": answered by the screening matcher.
+        membership = self._membership(question)
+        if membership is not None:
+            membership.latency_s = time.perf_counter() - started
+            return membership
         backend = backend or self.config.backend
         retriever = self.retriever()
         wants = Question.parse(question).wants
@@ -264,6 +270,53 @@ class Library:
         answer.retrieved = passages
         answer.latency_s = time.perf_counter() - started
         return answer
+
+    # --- screening -----------------------------------------------------------------------
+
+    def matcher(self):
+        """The name matcher over every list record in the library (index/screen.py), loaded
+        from its cache, rebuilt only when the catalog has changed."""
+        from listlens.index.screen import load_matcher
+
+        catalog = self.store.ready_catalog()
+        fingerprint = Store.fingerprint({d: m["version"] for d, m in catalog.items()})
+        with self._lock:
+            if self._matcher is None or self._matcher[0] != fingerprint:
+                cache = self.config.cache_dir
+                cache.mkdir(parents=True, exist_ok=True)
+                self._matcher = (fingerprint, load_matcher(self.store, cache, fingerprint, catalog))
+            return self._matcher[1]
+
+    def screen(self, name: str, country: str | None = None, lists: list[str] | None = None,
+               threshold: float | None = None):
+        """Is `name` on any list in the library? A `ScreenResult`: matches (score, listed name,
+        how it matched, list, country, FR citation, data date, record), or none, naming the
+        lists searched. `threshold` defaults to `IndexConfig.screen_threshold`."""
+        return self.matcher().screen(name, country, lists, self._threshold(threshold))
+
+    def screen_many(self, rows, lists: list[str] | None = None, threshold: float | None = None,
+                    progress: Callable[[int, int], None] | None = None):
+        """Screen (name, country) pairs in batch; `progress(done, total)` as it goes."""
+        return self.matcher().screen_many(rows, lists, self._threshold(threshold),
+                                          progress=progress)
+
+    def _membership(self, question: str) -> Answer | None:
+        """The screening answer to a membership question; None for other questions, or when
+        the library holds no list data to screen against."""
+        from listlens.index.screen import membership_answer, membership_question
+
+        asked = membership_question(question)
+        if asked is None:
+            return None
+        matcher = self.matcher()
+        if not len(matcher):
+            return None
+        name, asked_list = asked
+        return membership_answer(question, name, matcher.screen(name, threshold=self._threshold(None)),
+                                 asked_list)
+
+    def _threshold(self, threshold: float | None) -> float:
+        return self.config.screen_threshold if threshold is None else threshold
 
     def _rule_naming(self, entity_node_ids: list[str], question: str) -> str | None:
         """"Who signed the rule that added NSO Group?": the one rule whose Entity List table

@@ -1,0 +1,218 @@
+"""Screening: is this name on a list in the library, under which name, and how close?
+
+A real library (real Chroma, the real embedding model) holds two small list files written for
+these tests: an Entity List extract and an NS-CMIC extract carrying a Chinese alias. Every test
+screens names the way an analyst types them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from listlens.index.screen import (DEFAULT_THRESHOLD, ScreeningError, membership_question,
+                                   name_tokens)
+from tests.conftest import make_config
+
+ENTITY_LIST = {
+    "list_id": "bis-entity-list", "extracted": "2026-07-09", "source_file": "test extract",
+    "entities": [
+        {"name": "Hefei National Laboratory for Physical Sciences at the Microscale", "aliases": [],
+         "country": "China", "address": "Hefei, Anhui", "federal_register": "86 FR 67319, 11/26/21",
+         "notes": "For all items subject to the EAR. (See § 744.11 of the EAR)"},
+        {"name": "Positive Technologies", "aliases": ["JSC Positive Technologies"],
+         "country": "Russia", "address": "Moscow", "federal_register": "86 FR 60760, 11/4/21",
+         "notes": "For all items subject to the EAR. (See § 744.11 of the EAR)"},
+        {"name": "Joint Stock Company Kronshtadt", "aliases": ["AO Kronshtadt"],
+         "country": "Russia", "address": "Moscow", "federal_register": "87 FR 12226, 3/3/22",
+         "notes": "For all items subject to the EAR. (See § 744.11 of the EAR)"},
+    ]}
+CMIC_LIST = {
+    "list_id": "ofac-nscmic", "extracted": "2026-07-09", "source_file": "test extract",
+    "entities": [
+        {"name": "Megvii Technology Limited", "aliases": ["旷视科技有限公司"], "country": "China",
+         "address": "Beijing", "effective_date": "2022-02-09",
+         "notes": "Listing Date (CMIC): 16 Dec 2021; Program: CMIC-EO13959"},
+    ]}
+
+
+@pytest.fixture(scope="module")
+def lists_library(tmp_path_factory):
+    from listlens.index.library import Library
+
+    root = tmp_path_factory.mktemp("screen")
+    docs = root / "lists"
+    docs.mkdir()
+    (docs / "entity_list.json").write_text(json.dumps(ENTITY_LIST, ensure_ascii=False), encoding="utf-8")
+    (docs / "cmic.json").write_text(json.dumps(CMIC_LIST, ensure_ascii=False), encoding="utf-8")
+    library = Library(make_config(root / "data"))
+    report = library.ingest([docs])
+    assert report.ok, report.failures
+    return library
+
+
+def top(result):
+    assert result.matches, result.text()
+    return result.matches[0]
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+def test_legal_forms_punctuation_and_case_do_not_count():
+    assert name_tokens("Megvii Technology Co., Ltd.")[0] == name_tokens("MEGVII TECHNOLOGY LIMITED")[0]
+    assert name_tokens("Joint Stock Company Kronshtadt")[0] == name_tokens("Kronshtadt JSC")[0]
+    # "private" is a legal form only next to one
+    assert "private" in name_tokens("Private Security Company")[0]
+
+
+def test_cyrillic_and_chinese_are_transliterated():
+    assert name_tokens("Кронштадт") == (name_tokens("Kronshtadt")[0], True)
+    tokens, transliterated = name_tokens("旷视科技有限公司")
+    assert transliterated and tokens == name_tokens("Kuangshikeji")[0]  # legal form dropped
+
+
+# --- screening -------------------------------------------------------------------------------
+
+def test_an_exact_name_matches_with_its_record(lists_library):
+    m = top(lists_library.screen("Positive Technologies"))
+    assert m.score == 1.0 and m.record.entity == "Positive Technologies"
+    assert "Entity List" in m.record.list_name and m.record.countries == ["Russia"]
+    assert m.record.fr_citation.startswith("86 FR 60760")
+    assert m.record.data_date == "2026-07-09"
+    assert m.record.link.endswith(f"#chars={m.record.start}-{m.record.end}")
+    assert "Positive Technologies" in m.record.text
+
+
+def test_a_name_in_cyrillic_matches_its_latin_listing(lists_library):
+    m = top(lists_library.screen("АО Кронштадт"))
+    assert m.record.entity == "Joint Stock Company Kronshtadt" and m.transliterated
+    assert "transliterated" in m.how()
+
+
+def test_a_chinese_name_matches_the_listed_chinese_alias_and_so_does_its_pinyin(lists_library):
+    for query in ("旷视科技", "旷视科技有限公司", "Kuangshi Keji"):
+        m = top(lists_library.screen(query))
+        assert m.record.entity == "Megvii Technology Limited", query
+        assert m.matched_name == "旷视科技有限公司" and m.is_alias
+        assert "CMIC" in m.record.list_name and m.record.programs == "CMIC-EO13959"
+
+
+def test_word_order_and_legal_form_do_not_matter(lists_library):
+    m = top(lists_library.screen("Technologies Positive LLC"))
+    assert m.record.entity == "Positive Technologies" and m.score == 1.0
+    assert top(lists_library.screen("Megvii Technology Co., Ltd.")).record.entity == "Megvii Technology Limited"
+
+
+def test_a_typo_matches_below_a_perfect_score_and_says_which_words_differ(lists_library):
+    m = top(lists_library.screen("Positve Technologies"))
+    assert m.record.entity == "Positive Technologies"
+    assert DEFAULT_THRESHOLD <= m.score < 1.0
+    assert ("positve", "positive") in m.agree and "positve≈positive" in m.how()
+
+
+def test_the_first_words_of_a_long_name_match_it(lists_library):
+    m = top(lists_library.screen("Hefei National Laboratory"))
+    assert m.record.entity.startswith("Hefei National Laboratory")
+    assert "microscale" in m.listed_only  # the explanation says what the query left out
+
+
+def test_a_made_up_name_sharing_a_city_word_gets_no_match(lists_library):
+    result = lists_library.screen("Hefei Sunrise Trading Co., Ltd.")
+    assert not result.matched and result.matches == []
+    text = result.text()
+    assert text.startswith("No match for “Hefei Sunrise Trading Co., Ltd.”")
+    # it names every list searched and the date of its data
+    assert "Entity List (EL)" in text and "Non-SDN Chinese Military-Industrial Complex" in text
+    assert "2026-07-09" in text
+
+
+def test_a_made_up_name_gets_no_match(lists_library):
+    assert not lists_library.screen("Zorblax Dynamics").matched
+
+
+def test_country_agreement_raises_and_conflict_lowers_the_score(lists_library):
+    plain = top(lists_library.screen("Positve Technologies")).score
+    same = top(lists_library.screen("Positve Technologies", country="RU"))
+    assert same.score > plain and same.country == "match"
+    assert top(lists_library.screen("Positive Technologies", country="Russian Federation")).country == "match"
+    other = lists_library.screen("Positive Technologies", country="China", threshold=0.5)
+    assert top(other).score < 1.0 and top(other).country == "conflict"
+    # a conflicting country can take a near match below the threshold
+    assert lists_library.screen("Positve Technologies", threshold=0.9).matched
+    assert not lists_library.screen("Positve Technologies", country="CN", threshold=0.9).matched
+
+
+def test_the_threshold_decides_what_counts_as_a_match(lists_library):
+    assert lists_library.screen("Positve Technologies").matched
+    assert not lists_library.screen("Positve Technologies", threshold=0.99).matched
+    with pytest.raises(ScreeningError, match="between 0 and 1"):
+        lists_library.screen("Positive Technologies", threshold=1.5)
+
+
+def test_lists_can_be_chosen_and_an_unknown_list_is_an_error(lists_library):
+    assert not lists_library.screen("Positive Technologies", lists=["CMIC"]).matched
+    result = lists_library.screen("Positive Technologies", lists=["EL"])
+    assert result.matched and [s.name for s in result.searched] == [
+        "Entity List (EL) - Bureau of Industry and Security"]
+    with pytest.raises(ScreeningError, match="no list 'XYZ'"):
+        lists_library.screen("Positive Technologies", lists=["XYZ"])
+    with pytest.raises(ScreeningError, match="not a country"):
+        lists_library.screen("Positive Technologies", country="Atlantis")
+
+
+def test_many_names_in_one_batch(lists_library):
+    seen = []
+    results = lists_library.screen_many([("Positive Technologies", None), ("Zorblax Dynamics", None),
+                                         ("旷视科技", "CN")], progress=lambda d, t: seen.append((d, t)))
+    assert [r.matched for r in results] == [True, False, True]
+    assert seen[-1] == (3, 3)
+
+
+def test_the_index_is_cached_by_store_fingerprint(lists_library):
+    from listlens.index.library import Library
+
+    lists_library.screen("Positive Technologies")
+    cached = list(lists_library.config.cache_dir.glob("screen-*.json"))
+    assert len(cached) == 1
+    fresh = Library(lists_library.config)  # another process: loads the cache file
+    assert top(fresh.screen("АО Кронштадт")).record.entity == "Joint Stock Company Kronshtadt"
+
+
+# --- "Is X listed?" in the Ask path ----------------------------------------------------------
+
+def test_membership_questions_are_recognised_and_others_are_not():
+    assert membership_question("Is Megvii listed?") == ("Megvii", "")
+    assert membership_question("Which list is Positive Technologies on?") == ("Positive Technologies", "")
+    assert membership_question("Is AO Kronshtadt on the Entity List?") == ("AO Kronshtadt", "Entity List")
+    assert membership_question("Why was Megvii listed?") is None
+    assert membership_question("Are license exceptions available to a party on the Entity List?") is None
+
+
+def test_is_x_listed_is_answered_from_the_record(lists_library):
+    answer = lists_library.ask("Is Megvii Technology listed?")
+    assert not answer.refused
+    assert "Non-SDN Chinese Military-Industrial Complex" in answer.text and "China" in answer.text
+    assert answer.citations and "Megvii Technology Limited" in answer.citations[0].text
+    answer = lists_library.ask("Which list is Positive Technologies on?")
+    assert "Entity List" in answer.text and "86 FR 60760" in answer.text
+
+
+def test_a_made_up_name_is_not_found_on_the_lists(lists_library):
+    answer = lists_library.ask("Is Hefei Sunrise Trading listed?")
+    assert answer.refused
+    assert answer.text.startswith("Hefei Sunrise Trading was not found on the lists in the library "
+                                  "(searched: ")
+    assert answer.citations == []  # no other entity's record is shown as the answer
+
+
+def test_a_name_on_another_list_than_the_one_asked_is_said_so(lists_library):
+    answer = lists_library.ask("Is Megvii Technology on the Entity List?")
+    assert answer.refused and "not found on the Entity List" in answer.text
+    assert "Non-SDN Chinese Military-Industrial Complex" in answer.text
+
+
+def test_a_library_without_list_data_says_so(library):
+    result = library.screen("Positive Technologies")
+    assert not result.matched
+    assert "no list data in the library" in result.text()
