@@ -50,6 +50,7 @@ import numpy as np
 from listlens.index.config import IndexConfig
 from listlens.index.errors import ListLensError
 from listlens.index.types import Answer, AnswerSentence, Citation
+from listlens.ingest.countries import country_code
 
 DEFAULT_THRESHOLD = IndexConfig.screen_threshold
 """Lowest score reported as a match (0.82; a setting, LISTLENS_SCREEN_THRESHOLD). Chosen on the
@@ -211,36 +212,6 @@ def _trigrams(tokens: Iterable[str]) -> list[str]:
         padded = f" {token} "
         grams += [padded[i:i + 3] for i in range(len(padded) - 2)]
     return grams
-
-
-# --- countries -------------------------------------------------------------------------------
-
-@lru_cache(maxsize=2048)
-def country_code(value: str) -> str | None:
-    """ISO-3166 alpha-2 code for a country name or code as lists and users write it ("RU",
-    "Russia", "Russian Federation", "Burma"); None when it names no country."""
-    from listlens.ingest.countries import country_name
-
-    value = (value or "").strip()
-    if not value:
-        return None
-    ours = _our_codes().get(country_name(value).lower())
-    if ours:
-        return ours
-    import pycountry
-
-    try:
-        return pycountry.countries.lookup(value).alpha_2
-    except LookupError:
-        return None
-
-
-@lru_cache(maxsize=1)
-def _our_codes() -> dict[str, str]:
-    """Our spelling of each country (ingest.countries) → its code, so records and queries meet."""
-    from listlens.ingest.countries import _ISO2
-
-    return {name.lower(): code for code, name in sorted(_ISO2.items(), reverse=True)}
 
 
 # --- records, names, matches -----------------------------------------------------------------

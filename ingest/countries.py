@@ -39,6 +39,22 @@ COUNTRY_NAMES = tuple(sorted({_spelling(c.alpha_2) for c in pycountry.countries}
                              | set(_LIST_SPELLING.values())))
 
 
+@lru_cache(maxsize=2048)
+def country_code(value: str) -> str | None:
+    """ISO-3166 alpha-2 code for a country as lists and users write it ("RU", "Russia",
+    "Russian Federation", "Burma", "PRC"); None when it names no country."""
+    name = country_name(value)
+    if not name:
+        return None
+    for code, spelling in _LIST_SPELLING.items():
+        if spelling == name:
+            return code
+    try:
+        return pycountry.countries.lookup(name).alpha_2
+    except LookupError:
+        return None
+
+
 @lru_cache(maxsize=4096)  # a list repeats a few hundred spellings over thousands of records
 def country_name(value: str) -> str:
     """'RU' -> 'Russia', 'RUS' -> 'Russia', "CHINA, PEOPLE'S REPUBLIC OF" -> 'China',
