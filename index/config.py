@@ -32,6 +32,17 @@ class IndexConfig:
     openai_api_key: str | None = None
     llm_timeout_s: float = 60.0
     embed_batch_size: int = 64
+    encoder: str = "onnx-int8"
+    """onnx-int8 (an int8 ONNX copy of the packaged model, made once under data_dir/models; ~3×
+    faster) | torch-float (the packaged model as shipped). Stored and question vectors must come
+    from one encoder: re-ingest into a new collection after changing it."""
+    model_dir: Path | None = None
+    """Where the ONNX copy of the embedding model is kept; unset = data_dir/models. Point many
+    data dirs at one place to export the model once."""
+
+    @property
+    def model_cache(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:
