@@ -121,7 +121,7 @@ def task_ingest(a: dict) -> dict:
 def task_naive(a: dict) -> dict:
     from listlens.evals.baseline import NaivePipeline
 
-    pipeline = NaivePipeline(_config(a["data_dir"], a["collection"]))
+    pipeline = NaivePipeline(_config(a["data_dir"], a["collection"], model_dir=a.get("model_dir")))
     pipeline.embedder.encode(["warm up"])
     nodes, seconds = 0, 0.0
     for path in a["paths"]:
@@ -179,12 +179,15 @@ def _vary(text: str, replica: int, rng: random.Random) -> str:
 
 
 def build_synthetic(source: list[dict], catalog: dict, store, target: int, budget_s: float,
-                    noise: float = 0.02, seed: int = 7) -> dict:
+                    noise: float = 0.02, seed: int = 7, cache_dir: Path | None = None) -> dict:
     """Write `target` nodes into `store`: replicas of the real documents under new ids, texts
     varied, embeddings the real ones plus small Gaussian noise, re-normalised (no encoding).
     Each synthetic document's catalog entry is written, complete, after its chunks (the
-    ingest protocol). Stops early when `budget_s` runs out; returns what it built."""
+    ingest protocol), and its entity-table shard beside it in `cache_dir`, as an ingest writes
+    it. Stops early when `budget_s` runs out; returns what it built."""
     import numpy as np
+
+    from listlens.index.entities import save_shard, shard_rows
 
     rng = random.Random(seed)
     nprng = np.random.default_rng(seed)
@@ -223,15 +226,20 @@ def build_synthetic(source: list[dict], catalog: dict, store, target: int, budge
             vecs = doc["vectors"][:take] + nprng.normal(0, noise, (take, doc["vectors"].shape[1])
                                                         ).astype(np.float32) * (replica > 0)
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            doc_ids, doc_metas = [], []
             for pos in range(take):
                 meta = dict(doc["metas"][pos])
                 meta["doc_id"] = new_id
                 if replica:
                     meta["title"] = entry["title"]
                     meta["source"] = entry["source"]
-                buf_ids.append(f"{new_id}:{version}:{pos:06d}")
+                doc_ids.append(f"{new_id}:{version}:{pos:06d}")
+                doc_metas.append(meta)
                 buf_texts.append(_vary(doc["texts"][pos], replica, rng))
-                buf_metas.append(meta)
+            buf_ids.extend(doc_ids)
+            buf_metas.extend(doc_metas)
+            if cache_dir is not None:
+                save_shard(cache_dir, new_id, version, shard_rows(doc_ids, doc_metas))
             buf_vecs.append(vecs)
             done_docs.append((new_id, entry))
             queued += take
@@ -291,7 +299,7 @@ def task_scale(a: dict) -> dict:
     from listlens.index.store import Store
 
     source, catalog = _source_rows(_config(a["source_dir"], a["source_collection"]))
-    config = _config(a["data_dir"], a["collection"], a.get("chroma_url"))
+    config = _config(a["data_dir"], a["collection"], a.get("chroma_url"), a.get("model_dir"))
     store = Store(config)
     have = store.count()
     if have >= a["nodes"] or (a.get("reuse") and have):
@@ -302,9 +310,13 @@ def task_scale(a: dict) -> dict:
             store.client.delete_collection(config.collection)
             store.client.delete_collection(config.collection + "__docs")
             store = Store(config)
-        build = build_synthetic(source, catalog, store, a["nodes"], a["budget_s"])
+        build = build_synthetic(source, catalog, store, a["nodes"], a["budget_s"],
+                                cache_dir=config.cache_dir)
         build["reused"] = False
     library = Library(config)
+    # What an ingest does after its last document: the keyword index and the entity table for
+    # the library as it now stands (a no-op when a reused build has them on disk).
+    build["caches_s"] = _timed(library.refresh_caches) / 1000
     result = {"target_nodes": a["nodes"], "nodes": library.store.count(),
               "documents": len(library.store.ready_versions()),
               "store": "server" if a.get("chroma_url") else "embedded", "build": build}
@@ -348,7 +360,31 @@ def task_llm(a: dict) -> dict:
     return {"skipped": "; ".join(skipped)}
 
 
-TASKS = {"ingest": task_ingest, "naive": task_naive, "scale": task_scale, "llm": task_llm}
+def task_quality(a: dict) -> dict:
+    """Dev-set retrieval quality and end-to-end eval ingest time per encoder, each in its own
+    collection (the float model is the reference the others are held to)."""
+    from listlens.evals.gold import load_gold
+    from listlens.evals.metrics import score
+    from listlens.evals.runner import run_listlens
+
+    corpus = Path(a["corpus"]).resolve()
+    gold = load_gold(Path(a["gold"]), corpus)
+    out: dict[str, Any] = {"questions": len(gold)}
+    for encoder in a["encoders"]:
+        config = _config(a["data_dir"], "quality_" + encoder.replace("-", "_"),
+                         model_dir=a.get("model_dir"), encoder=encoder)
+        c = time.process_time()
+        preds, report = run_listlens(config, corpus, gold, lambda msg: print(msg, file=sys.stderr))
+        overall = score(gold, preds)["overall"]
+        out[encoder] = {k: overall.get(k) for k in (
+            "evidence_recall@1", "evidence_recall@5", "evidence_recall@10", "answer_accuracy",
+            "refusal_accuracy", "citation_support")}
+        out[encoder].update(ingest_seconds=report["seconds"], nodes=report["nodes"],
+                            cpu_seconds=time.process_time() - c)
+    return out
+
+
+TASKS = {"ingest": task_ingest, "quality": task_quality, "naive": task_naive, "scale": task_scale, "llm": task_llm}
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ def load_keyword_index(store: Store, cache_dir: Path, fingerprint: str, catalog:
     path = cache_dir / f"bm25-{fingerprint}"
     if (path / "retriever.json").exists():
         retriever = BM25Retriever.from_persist_dir(str(path))
-        retriever.similarity_top_k = top_k
+        retriever.similarity_top_k = min(top_k, int(retriever.bm25.scores["num_docs"]))
         return retriever
     nodes = _nodes_from_store(store, catalog)
     if not nodes:
