@@ -41,10 +41,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def _config(data_dir: str, collection: str, chroma_url: str | None = None,
-            model_dir: str | None = None, encoder: str | None = None):
+            model_dir: str | None = None, encoder: str | None = None,
+            record_tokens: int | None = None):
     from listlens.index.config import IndexConfig
 
     extra = {"encoder": encoder} if encoder else {}
+    if record_tokens:
+        extra["record_tokens"] = record_tokens
     return IndexConfig(data_dir=Path(data_dir), collection=collection, chroma_url=chroma_url,
                        model_dir=Path(model_dir) if model_dir else None, **extra)
 
@@ -369,18 +372,20 @@ def task_quality(a: dict) -> dict:
 
     corpus = Path(a["corpus"]).resolve()
     gold = load_gold(Path(a["gold"]), corpus)
-    out: dict[str, Any] = {"questions": len(gold)}
-    for encoder in a["encoders"]:
-        config = _config(a["data_dir"], "quality_" + encoder.replace("-", "_"),
-                         model_dir=a.get("model_dir"), encoder=encoder)
+    out: dict[str, Any] = {"questions": len(gold), "configs": []}
+    for spec in a["configs"]:
+        config = _config(a["data_dir"], "quality_" + spec["label"], model_dir=a.get("model_dir"),
+                         encoder=spec["encoder"], record_tokens=spec.get("record_tokens"))
         c = time.process_time()
         preds, report = run_listlens(config, corpus, gold, lambda msg: print(msg, file=sys.stderr))
         overall = score(gold, preds)["overall"]
-        out[encoder] = {k: overall.get(k) for k in (
+        got = {k: overall.get(k) for k in (
             "evidence_recall@1", "evidence_recall@5", "evidence_recall@10", "answer_accuracy",
             "refusal_accuracy", "citation_support")}
-        out[encoder].update(ingest_seconds=report["seconds"], nodes=report["nodes"],
-                            cpu_seconds=time.process_time() - c)
+        got.update(spec, ingest_seconds=report["seconds"], nodes=report["nodes"],
+                   cpu_seconds=time.process_time() - c)
+        out["configs"].append(got)
+        print(json.dumps(got), file=sys.stderr, flush=True)
     return out
 
 

@@ -36,6 +36,10 @@ class IndexConfig:
     """onnx-int8 (an int8 ONNX copy of the packaged model, made once under data_dir/models; ~3×
     faster) | torch-float (the packaged model as shipped). Stored and question vectors must come
     from one encoder: re-ingest into a new collection after changing it."""
+    record_tokens: int = 256
+    """A list record's vector is made from its first this-many tokens (its names come first;
+    256 = the model's limit, the whole record). Keyword search and the entity table read the
+    whole record whatever this is."""
     model_dir: Path | None = None
     """Where the ONNX copy of the embedding model is kept; unset = data_dir/models. Point many
     data dirs at one place to export the model once."""

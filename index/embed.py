@@ -56,8 +56,9 @@ class Embedder(BaseEmbedding):
         """Which encoder makes the vectors: one of ENCODERS."""
         return self._backend.name
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text.
+    def encode(self, texts: list[str], max_tokens: int | None = None) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text (of its first `max_tokens` tokens,
+        when given; the model reads at most 256).
 
         Small calls (a question, its evidence sentences) go through a bounded cache: a
         question is encoded for retrieval and again beside its evidence, and the same
@@ -65,17 +66,17 @@ class Embedder(BaseEmbedding):
         each distinct text once."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        if len(texts) > CACHE_CALL_MAX:
+        if len(texts) > CACHE_CALL_MAX or max_tokens is not None:
             unique = list(dict.fromkeys(texts))
             with self._lock:  # on 2 cores, concurrent encodes only thrash
-                vectors = self._backend.encode(unique, self.embed_batch_size)
+                vectors = self._backend.encode(unique, self.embed_batch_size, max_tokens)
             if len(unique) == len(texts):
                 return vectors
             row = {text: i for i, text in enumerate(unique)}
             return vectors[[row[t] for t in texts]]
         with self._lock:
             return _through_cache(self._cache, texts,
-                                  lambda missing: self._backend.encode(missing, self.embed_batch_size))
+                                  lambda missing: self._backend.encode(missing, self.embed_batch_size, None))
 
     def compare(self, texts: list[str]) -> np.ndarray:
         """Unit vectors for comparing texts with one another — a question with its evidence
@@ -136,8 +137,9 @@ class OnnxBackend:
         self.dimensions = encoder.dimensions
         self.max_tokens = encoder.max_tokens
 
-    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        return self.encoder.encode(texts, batch_size=batch_size)
+    def encode(self, texts: list[str], batch_size: int, max_tokens: int | None) -> np.ndarray:
+        return self.encoder.encode(texts, max_tokens=min(max_tokens or self.max_tokens, self.max_tokens),
+                                   batch_size=batch_size)
 
     def compare(self, texts: list[str]) -> np.ndarray:
         return self.encoder.encode(texts, max_tokens=COMPARE_MAX_TOKENS, batch_size=COMPARE_BATCH)
@@ -155,9 +157,14 @@ class TorchBackend:
         self.max_tokens = model.max_seq_length
         self._int8 = None
 
-    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        return self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+    def encode(self, texts: list[str], batch_size: int, max_tokens: int | None) -> np.ndarray:
+        full = self.model.max_seq_length
+        self.model.max_seq_length = min(max_tokens or full, full)
+        try:
+            return self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+        finally:
+            self.model.max_seq_length = full
 
     def compare(self, texts: list[str]) -> np.ndarray:
         if self._int8 is None:

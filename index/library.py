@@ -128,7 +128,7 @@ class Library:
             written = None
             for at in range(0, len(nodes), EMBED_BATCH):
                 batch = nodes[at:at + EMBED_BATCH]
-                vectors = embedder.encode([embedding_text(n) for n in batch])
+                vectors = _encode(embedder, batch, self.config.record_tokens)
                 metas = [{**n.metadata, "published_int": published_int} for n in batch]
                 entity_rows += shard_rows([n.node_id for n in batch], metas)
                 if written is not None:
@@ -393,6 +393,22 @@ class Library:
         return report
 
 
+def _encode(embedder, nodes: list, record_tokens: int):
+    """The nodes' vectors; list records from their first `record_tokens` tokens."""
+    import numpy as np
+
+    texts = [embedding_text(n) for n in nodes]
+    records = [i for i, n in enumerate(nodes) if n.metadata.get("kind") == "record"]
+    if not records or record_tokens >= embedder.max_tokens:
+        return embedder.encode(texts)
+    others = sorted(set(range(len(nodes))) - set(records))
+    vectors = np.zeros((len(nodes), embedder.dimensions), dtype=np.float32)
+    vectors[records] = embedder.encode([texts[i] for i in records], max_tokens=record_tokens)
+    if others:
+        vectors[others] = embedder.encode([texts[i] for i in others])
+    return vectors
+
+
 def parse_fingerprint(doc: ParsedDocument, config: IndexConfig) -> str:
     """What this code makes of a document: its text, sections and metadata, the chunker, the
     chunk sizes and the encoder. Two libraries whose documents agree on it hold the same
@@ -409,7 +425,8 @@ def parse_fingerprint(doc: ParsedDocument, config: IndexConfig) -> str:
         h.update(json.dumps([sec.start, sec.end, sec.kind, sec.metadata], sort_keys=True,
                             default=str).encode())
     h.update(Path(listlens.ingest.chunking.__file__).read_bytes())
-    h.update(f"{config.chunk_size}/{config.chunk_overlap}/{config.encoder}".encode())
+    h.update(f"{config.chunk_size}/{config.chunk_overlap}/{config.encoder}/{config.record_tokens}"
+             .encode())
     return h.hexdigest()[:16]
 
 
