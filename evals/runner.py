@@ -110,7 +110,7 @@ def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem], log: L
         preds.append(prediction(item, answer, retrieved))
     if progress:
         progress("answering", len(gold), len(gold))
-    return preds, report.to_dict()
+    return preds, {**report.to_dict(), "read_library": users.collection if reused else None}
 
 
 def run_naive(config: IndexConfig, corpus: Path, gold: list[GoldItem], log: Log,
@@ -221,7 +221,9 @@ def library_matches(library, corpus: Path, config: IndexConfig) -> int:
             return 0
         for doc in docs:
             entry = ready.get(doc_id_for(doc.source), {})
-            if entry.get("parse") != parse_fingerprint(doc, config):
+            # A library records the parse beside the file's version; an eval collection uses
+            # the parse as the version.
+            if parse_fingerprint(doc, config) not in (entry.get("parse"), entry.get("version")):
                 return 0
             seen.add(doc_id_for(doc.source))
     return len(seen) if seen == set(ready) else 0
