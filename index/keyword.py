@@ -7,6 +7,7 @@ an ingest through this code (another machine writing to a shared Chroma server).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -38,11 +39,9 @@ def _nodes_from_store(store: Store, catalog: dict[str, dict]) -> list[TextNode]:
 
 def _slim(retriever) -> None:
     """Keep only node ids in the retriever's corpus: answers read chunk texts from Chroma, and
-    a corpus of full texts made the cache on disk, and loading it, several times larger."""
-    from llama_index.core.vector_stores.utils import node_to_metadata_dict
-
-    retriever.corpus = [node_to_metadata_dict(TextNode(id_=c["node_id"], text=""), flat_metadata=True)
-                        | {"node_id": c["node_id"]} for c in retriever.corpus]
+    a corpus of whole nodes made the cache on disk, and loading it, ten times larger."""
+    retriever.corpus = [{"node_id": c["node_id"], "_node_content": json.dumps({"id_": c["node_id"]})}
+                        for c in retriever.corpus]
     retriever.bm25.corpus = retriever.corpus
 
 

