@@ -176,6 +176,7 @@ class Library:
         for doc_id in candidates:
             if doc_id in catalog:
                 self.store.delete_document(doc_id)
+                self.refresh_caches()
                 return {"doc_id": doc_id, **catalog[doc_id]}
         raise DocumentNotFound(f"no document '{ref}' in the library; `listlens docs` lists them")
 
