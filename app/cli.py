@@ -301,7 +301,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     with Bars(wanted()) as bars:
         metrics = run_eval(args.gold, args.corpus, args.out, config, args.compare, log=bars.log,
-                           progress=bars.update)
+                           progress=bars.update if bars.enabled else None)  # else: log lines
     for label in metrics["configs"]:
         overall = metrics["results"][label]["overall"]
         print(f"{label}: answer accuracy {overall['answer_accuracy']}, refusal accuracy "
