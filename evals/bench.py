@@ -354,7 +354,7 @@ def format_table(results: dict) -> str:
     ing = p.get("ingest", {})
     if "nodes_per_s" in ing:
         ratio = ing.get("ratio_to_raw_encode")
-        fast = ing["seconds"] <= BARS["ingest_s"] if not results.get("quick") else None
+        fast = (ing["seconds"] <= BARS["ingest_s"]) if ing["nodes"] and not results.get("quick") else None
         rows.append((f"ingest, ListLens end to end ({ing.get('encoder', '?')})",
                      f"{_f(ing['nodes_per_s'], '{:.1f}')} nodes/s ({ing['nodes']:,} nodes, "
                      f"{_f(ing['seconds'], '{:.0f}')} s)",
