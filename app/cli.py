@@ -183,24 +183,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
+    from listlens.app.progress import Bars, wanted
+
     library = _library(args)
-
-    def progress(source: str, done: int, total: int) -> None:
-        if sys.stderr.isatty() and not args.json:
-            name = Path(source).name[:40]
-            print(f"\r  {name:<40} {done:>7,}/{total:,} nodes", end="", file=sys.stderr, flush=True)
-
-    report = library.ingest(args.paths, progress=progress) if args.paths else None
-    for url in urls:  # one report for the whole command, files and URLs alike
-        got = library.ingest_url(url, progress=progress)
-        if report is None:
-            report = got
-            continue
-        for key in ("files", "added", "replaced", "unchanged", "nodes", "seconds"):
-            setattr(report, key, getattr(report, key) + getattr(got, key))
-        report.failures += got.failures
-    if sys.stderr.isatty() and not args.json:
-        print(file=sys.stderr)
+    with Bars(wanted(args.json)) as bars:
+        progress = lambda source, done, total: bars.update(Path(source).name, done, total)  # noqa: E731
+        report = library.ingest(args.paths, progress=progress) if args.paths else None
+        for url in urls:  # one report for the whole command, files and URLs alike
+            got = library.ingest_url(url, progress=progress)
+            if report is None:
+                report = got
+                continue
+            for key in ("files", "added", "replaced", "unchanged", "nodes", "seconds"):
+                setattr(report, key, getattr(report, key) + getattr(got, key))
+            report.failures += got.failures
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -399,8 +395,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     config = _settings(args).index
     if args.backend:
         config = dataclasses.replace(config, backend=args.backend)
-    metrics = run_eval(args.gold, args.corpus, args.out, config, args.compare,
-                       summary_gold_path=args.summary_gold)
+    from listlens.app.progress import Bars, wanted
+
+    with Bars(wanted()) as bars:
+        metrics = run_eval(args.gold, args.corpus, args.out, config, args.compare, log=bars.log,
+                           summary_gold_path=args.summary_gold,
+                           progress=bars.update if bars.enabled else None)  # else: log lines
     for label, result in metrics.get("summaries", {}).items():
         for scope, figures in [("all", result["overall"]), *result["by_split"].items()]:
             print(f"{label} summaries ({scope}, n={figures['n']}): row precision "

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(60.0, gt=0, description="give up on the LLM after this long and "
                                                          "answer extractively")
     embed_batch_size: int = Field(64, gt=0, description="texts per embedding batch")
+    encoder: Literal["onnx-int8", "torch-float"] = Field(
+        "onnx-int8", description="embedding encoder: an int8 ONNX copy of the packaged model "
+                                 "(~3x faster) or the float model as shipped; re-ingest after "
+                                 "changing it")
+    record_tokens: int = Field(256, gt=0, description="a list record's vector is made from its "
+                                                      "first this-many tokens")
+    model_dir: Path | None = Field(None, description="where the ONNX copy of the embedding model "
+                                                     "is kept; unset = <data dir>/models")
     screen_threshold: float = Field(0.82, ge=0, le=1,
                                     description="lowest name-match score `screen` reports as a "
                                                 "match (0-1)")
@@ -115,7 +123,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None,
         raise SettingsError(_describe_error(exc)) from None
 
 
-_OPTIONAL = {"chroma_url", "openai_base_url", "openai_model", "openai_api_key", "auth"}
+_OPTIONAL = {"model_dir", "chroma_url", "openai_base_url", "openai_model", "openai_api_key", "auth"}
 
 
 def describe(overrides: Mapping[str, Any] | None = None,

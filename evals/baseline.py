@@ -41,7 +41,7 @@ class NaivePipeline:
                                 f"not '{config.backend}'")
         self.config = dataclasses.replace(config, collection=config.collection + "_naive")
         self.store = Store(self.config)  # for its Chroma client and the version catalog
-        self.embedder = load_embedder(config.embed_batch_size)
+        self.embedder = load_embedder(config.embed_batch_size, config.encoder, config.model_cache)
         self.vector_store = ChromaVectorStore(chroma_collection=self.store.chunks)
         self.index = VectorStoreIndex.from_vector_store(self.vector_store,
                                                         embed_model=self.embedder)

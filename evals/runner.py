@@ -4,12 +4,13 @@ A configuration is `listlens` (the current pipeline), `naive` (evals/baseline.py
 with settings changed: `listlens:top_k=12+min_evidence_score=0.4`. The corpus is indexed into
 its own collection (`evals.gold.corpus_collection`), never into the user's library; a second
 run over the same corpus re-indexes only documents whose parse changed (`ingest_corpus`).
+When the user's library already holds exactly the corpus, with the same parse, the run reads
+that library instead (`library_matches`) and indexes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import sys
 import time
@@ -25,6 +26,8 @@ from listlens.index.errors import InvalidInput
 from listlens.index.types import Answer
 
 PIPELINES = ("listlens", "naive")
+Log = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 RETRIEVED_SHOWN = 10
 
 
@@ -77,52 +80,68 @@ def prediction(item: GoldItem, answer: Answer, retrieved: list) -> dict[str, Any
             "latency_s": round(answer.latency_s, 4), "backend": answer.backend}
 
 
-def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem],
-                 log: Callable[[str], None], summary_gold: list | None = None
-                 ) -> tuple[list[dict], dict, list[dict] | None]:
-    from listlens.index.library import Library
+def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem], log: Log,
+                 progress: Progress | None = None, users: IndexConfig | None = None,
+                 summary_gold: list | None = None) -> tuple[list[dict], dict, list[dict] | None]:
+    """`users`: the user's library settings; read instead of indexing when it holds the corpus."""
+    from listlens.index.library import IngestReport, Library
 
-    library = Library(config)
     started = time.perf_counter()
-    report = ingest_corpus(library, corpus, config, log)
+    reused = users is not None and library_matches(Library(users), corpus, config)
+    if reused:
+        library = Library(dataclasses.replace(config, collection=users.collection))
+        report = IngestReport(unchanged=reused)
+        log(f"listlens: the library '{users.collection}' holds exactly these {reused} documents "
+            f"with the same parse: evaluating against it, indexing nothing")
+    else:
+        library = Library(config)
+        report = ingest_corpus(library, corpus, config, log, progress)
     report.seconds = time.perf_counter() - started
     log(f"listlens: {report.added} documents (re)indexed, {report.unchanged} unchanged, "
         f"{report.nodes:,} nodes written in {report.seconds:.0f} s")
     preds = []
-    for item in gold:
+    for n, item in enumerate(gold):
+        if progress:
+            progress("answering", n, len(gold))
         answer = library.ask(item.question)
         # Ranked top 10 for recall@10 even when the answer used fewer: the same fused ranking,
         # read further (outside the timed call).
         retrieved = answer.retrieved if len(answer.retrieved) >= RETRIEVED_SHOWN else \
             library.retrieve(item.question, RETRIEVED_SHOWN)
         preds.append(prediction(item, answer, retrieved))
+    if progress:
+        progress("answering", len(gold), len(gold))
     summaries = None
     if summary_gold:
         from listlens.evals.summaries import run_summary_gold
 
         summaries = run_summary_gold(library, summary_gold)
-    return preds, report.to_dict(), summaries
+    return preds, {**report.to_dict(), "read_library": users.collection if reused else None}, summaries
 
 
-def run_naive(config: IndexConfig, corpus: Path, gold: list[GoldItem],
-              log: Callable[[str], None]) -> tuple[list[dict], dict]:
+def run_naive(config: IndexConfig, corpus: Path, gold: list[GoldItem], log: Log,
+              progress: Progress | None = None, users: IndexConfig | None = None
+              ) -> tuple[list[dict], dict]:
     from listlens.evals.baseline import NaivePipeline
 
     pipeline = NaivePipeline(config)
     report = pipeline.ingest(corpus)
     log(f"naive: {report['nodes']:,} nodes written")
     preds = []
-    for item in gold:
+    for n, item in enumerate(gold):
+        if progress:
+            progress("answering (naive)", n, len(gold))
         answer = pipeline.ask(item.question)
         preds.append(prediction(item, answer, answer.retrieved))
     return preds, report, None  # the baseline has no summarizer
 
 
 def run_eval(gold_path: Path | None, corpus: Path, out: Path, base: IndexConfig,
-             compare: str = "listlens", log: Callable[[str], None] | None = None,
+             compare: str = "listlens", log: Log | None = None, progress: Progress | None = None,
              summary_gold_path: Path | None = None) -> dict[str, Any]:
     """Run every configuration on the QA gold set and, for ListLens configurations, the summary
-    gold set; write predictions*.jsonl, summaries*.jsonl, metrics.json, report.md, chart.png."""
+    gold set; write predictions*.jsonl, summaries*.jsonl, metrics.json, report.md, chart.png.
+    `progress` hears of nodes indexed and questions answered, stage by stage."""
     from listlens.evals.report import write_chart, write_report
     from listlens.evals.summaries import load_summary_gold, score_summaries
 
@@ -146,9 +165,11 @@ def run_eval(gold_path: Path | None, corpus: Path, out: Path, base: IndexConfig,
         config = eval_config(base, corpus, spec)
         log(f"[{spec.label}] collection {config.collection} in {config.chroma_url or config.data_dir}")
         if spec.pipeline == "listlens":
-            preds, ingest_report, summaries = run_listlens(config, corpus, gold, log, summary_gold)
+            preds, ingest_report, summaries = run_listlens(config, corpus, gold, log, progress,
+                                                           users=base, summary_gold=summary_gold)
         else:
-            preds, ingest_report, summaries = run_naive(config, corpus, gold, log)
+            preds, ingest_report, summaries = run_naive(config, corpus, gold, log, progress,
+                                                        users=base)
         suffix = "" if n == 0 else f"-{_slug(spec.label)}"
         if summaries is not None:
             name = f"summaries{suffix}.jsonl"
@@ -209,7 +230,8 @@ def generate_gold(out: Path, base: IndexConfig, corpus: Path | None = None,
     return items
 
 
-def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Callable[[str], None]):
+def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Log,
+                  progress: Progress | None = None):
     """Index the corpus, re-indexing a document only when what the library would make of it
     changed. The library keys a document's version on its file's bytes; here the version is a
     fingerprint of the parse (text, sections, metadata) and of the chunker, so a parser or
@@ -220,7 +242,7 @@ def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Callable[[str
 
     library.ingest([])  # indexes nothing, but first clears what an interrupted run left
     report = IngestReport()
-    progress = _progress(log)
+    progress = progress or _progress(log)
     for path in iter_files([corpus]):
         report.files += 1
         try:
@@ -235,21 +257,40 @@ def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Callable[[str
             report.unchanged += one.unchanged
             report.nodes += one.nodes
             report.failures += one.failures
+    library.refresh_caches()  # the first question does not pay for the keyword index
     return report
 
 
-def parse_fingerprint(doc, config: IndexConfig) -> str:
-    import listlens.ingest.chunking
+def library_matches(library, corpus: Path, config: IndexConfig) -> int:
+    """The number of documents, when `library` holds exactly the corpus' documents, each with
+    the parse this code makes of it now and the same encoder (else 0)."""
+    from listlens.ingest.chunking import doc_id_for
+    from listlens.ingest.errors import IngestError
+    from listlens.ingest.readers import iter_files, read_path
 
-    h = hashlib.sha1(str(doc.metadata.get("content_hash", "")).encode())
-    h.update(doc.text.encode())
-    h.update(json.dumps(doc.metadata, sort_keys=True, default=str).encode())
-    for sec in doc.sections or []:
-        h.update(json.dumps([sec.start, sec.end, sec.kind, sec.metadata], sort_keys=True,
-                            default=str).encode())
-    h.update(Path(listlens.ingest.chunking.__file__).read_bytes())
-    h.update(f"{config.chunk_size}/{config.chunk_overlap}".encode())
-    return h.hexdigest()[:16]
+    ready = library.store.ready_catalog()
+    if not ready:
+        return 0
+    seen = set()
+    for path in iter_files([corpus]):
+        try:
+            docs = read_path(path, int(config.max_file_mb * 1024 * 1024))
+        except IngestError:
+            return 0
+        for doc in docs:
+            entry = ready.get(doc_id_for(doc.source), {})
+            # A library records the parse beside the file's version; an eval collection uses
+            # the parse as the version.
+            if parse_fingerprint(doc, config) not in (entry.get("parse"), entry.get("version")):
+                return 0
+            seen.add(doc_id_for(doc.source))
+    return len(seen) if seen == set(ready) else 0
+
+
+def parse_fingerprint(doc, config: IndexConfig) -> str:
+    from listlens.index.library import parse_fingerprint as fingerprint
+
+    return fingerprint(doc, config)
 
 
 def _progress(log: Callable[[str], None]):

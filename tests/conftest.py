@@ -7,12 +7,17 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# One ONNX copy of the embedding model for the whole session, made on first use: every library
+# and every `listlens` subprocess (which inherits the variable) shares it.
+os.environ.setdefault("LISTLENS_MODEL_DIR", tempfile.mkdtemp(prefix="listlens-test-models-"))
+MODEL_DIR = Path(os.environ["LISTLENS_MODEL_DIR"])
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO / "app" / "sample_corpus"
@@ -42,7 +47,7 @@ def wait_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 
 def make_config(data_dir: Path, **kwargs):
     from listlens.index.config import IndexConfig
 
-    return IndexConfig(data_dir=data_dir, **kwargs)
+    return IndexConfig(data_dir=data_dir, **{"model_dir": MODEL_DIR, **kwargs})
 
 
 @pytest.fixture

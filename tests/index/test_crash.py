@@ -16,12 +16,14 @@ import pytest
 from tests.conftest import REPO, SAMPLE_CORPUS, make_config
 
 INGEST_SCRIPT = textwrap.dedent("""
+    import os
     import sys
     from pathlib import Path
     from listlens.index.config import IndexConfig
     from listlens.index import library as lib_module
     lib_module.EMBED_BATCH = 64  # many small write steps, so a kill lands between them
-    lib = lib_module.Library(IndexConfig(data_dir=Path(sys.argv[1])))
+    lib = lib_module.Library(IndexConfig(data_dir=Path(sys.argv[1]),
+                                           model_dir=Path(os.environ["LISTLENS_MODEL_DIR"])))
     def progress(source, done, total):
         print(f"{Path(source).name} {done} {total}", flush=True)
     lib.ingest([Path(p) for p in sys.argv[2:]], progress=progress)

@@ -1,9 +1,15 @@
-"""The embedding model: one float model for what is stored and searched, and an int8 copy for
-comparing sentences with one another at answer time."""
+"""The embedding model: the float model as the package ships it, the int8 ONNX copy made from it
+once and kept with a checksum, and the comparison vectors answers use."""
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import numpy as np
+import pytest
+
+from tests.conftest import MODEL_DIR
 
 SENTENCES = [
     "Why were NSO Group and Candiru added to the Entity List?",
@@ -14,20 +20,81 @@ SENTENCES = [
 ]
 
 
-def test_compare_vectors_are_unit_length_and_close_to_the_float_models():
+def _embedder(encoder: str):
     from listlens.index.embed import load_embedder
 
-    embedder = load_embedder()
+    return load_embedder(64, encoder, MODEL_DIR)
+
+
+@pytest.mark.parametrize("encoder", ["onnx-int8", "torch-float"])
+def test_compare_vectors_are_unit_length_and_close_to_the_stored_ones(encoder):
+    embedder = _embedder(encoder)
     exact, quick = embedder.encode(SENTENCES), embedder.compare(SENTENCES)
     assert quick.shape == exact.shape and quick.dtype == np.float32
     assert np.allclose(np.linalg.norm(quick, axis=1), 1.0, atol=1e-4)
     assert np.min(np.sum(exact * quick, axis=1)) > 0.9
 
 
-def test_compare_ranks_evidence_as_the_float_model_does():
-    from listlens.index.embed import load_embedder
-
-    embedder = load_embedder()
+@pytest.mark.parametrize("encoder", ["onnx-int8", "torch-float"])
+def test_compare_ranks_evidence_as_the_float_model_does(encoder):
+    embedder = _embedder(encoder)
     for vectors in (embedder.encode(SENTENCES), embedder.compare(SENTENCES)):
         sims = vectors[1:] @ vectors[0]
         assert int(np.argmax(sims)) == 0  # the sentence about NSO Group and Candiru's listing
+
+
+def test_the_onnx_copy_encodes_as_the_float_model_does():
+    texts = SENTENCES + ["Joint Stock Company Example Aviation Plant (a.k.a. JSC EAP) of Utopia "
+                         "is on the Entity List (EL) under 99 FR 12345", "Utopia", "x " * 400]
+    onnx, exact = _embedder("onnx-int8").encode(texts), _embedder("torch-float").encode(texts)
+    cosines = np.sum(onnx * exact, axis=1)
+    assert onnx.shape == exact.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-4)
+    assert cosines.min() > 0.95 and np.median(cosines) > 0.98, cosines
+
+
+def test_a_bulk_encode_of_repeated_texts_matches_encoding_each_once():
+    embedder = _embedder("onnx-int8")
+    texts = [SENTENCES[i % 3] for i in range(600)]  # > the cache's call size: the bulk path
+    bulk = embedder.encode(texts)
+    once = embedder.encode(SENTENCES[:3])
+    assert bulk.shape == (600, 384)
+    assert np.array_equal(bulk[:3], bulk[3:6]) and np.array_equal(bulk[:3], bulk[597:])
+    # int8 activations are scaled per batch, so a text's vector moves a little with the batch
+    # it is encoded in; it stays the same vector.
+    assert np.min(np.sum(bulk[:3] * once, axis=1)) > 0.99
+
+
+def test_the_onnx_copy_is_reused_while_its_checksum_holds_and_remade_when_not(tmp_path):
+    from listlens.index.onnx_model import FILE_NAME, OnnxEncoder, cached_model, package_model_dir
+
+    _embedder("onnx-int8")  # the session's copy exists
+    cache = tmp_path / "models"
+    shutil.copytree(MODEL_DIR, cache)
+    path = cached_model(cache)
+    made_at = path.stat().st_mtime_ns
+    assert cached_model(cache) == path and path.stat().st_mtime_ns == made_at  # not made again
+
+    good = path.read_bytes()
+    path.write_bytes(good[: len(good) // 2])  # a copy cut short (disk full, killed mid-write)
+    assert cached_model(cache) == path
+    assert path.read_bytes() != good[: len(good) // 2]
+    stamp = json.loads((cache / (FILE_NAME + ".json")).read_text())
+    import hashlib
+
+    assert stamp["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    vectors = OnnxEncoder(path, package_model_dir(), threads=1).encode(SENTENCES)
+    assert np.min(np.sum(vectors * _embedder("onnx-int8").encode(SENTENCES), axis=1)) > 0.99
+
+    (cache / (FILE_NAME + ".json")).unlink()  # no checksum: not trusted, made again
+    before = path.stat().st_mtime_ns
+    cached_model(cache)
+    assert path.stat().st_mtime_ns != before and (cache / (FILE_NAME + ".json")).exists()
+
+
+def test_an_unknown_encoder_is_a_clear_error():
+    from listlens.index.embed import load_embedder
+    from listlens.index.errors import ListLensError
+
+    with pytest.raises(ListLensError, match="unknown encoder"):
+        load_embedder(64, "fp16-gpu", MODEL_DIR)

@@ -1,0 +1,86 @@
+"""The keyword index and the entity table are made by the ingest, not by the first question, and
+a new ingest merges the entity table from per-document shards instead of reading every chunk."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from listlens.index.library import Library
+from listlens.index.store import Store
+from tests.conftest import make_config
+
+
+def write_list(path: Path, names: list[str], country: str) -> Path:
+    """A list file in the nsfreg format with made-up entities."""
+    entities = [{"name": name, "aliases": [f"{name.split()[0]} Alias {i}"], "country": country,
+                 "address": f"{i} Quay Street, Port Example",
+                 "federal_register": "99 FR 12345, 1/2/25",
+                 "notes": "For all items subject to the EAR."} for i, name in enumerate(names)]
+    path.write_text(json.dumps({"list_id": "bis-entity-list", "count": len(entities),
+                                "entities": entities}))
+    return path
+
+
+def current_files(library: Library) -> tuple[Path, Path]:
+    fingerprint = Store.fingerprint(library.store.ready_versions())
+    cache = library.config.cache_dir
+    return cache / f"bm25-{fingerprint}", cache / f"entities-{fingerprint}.json"
+
+
+def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_list(corpus / "first.json", ["Quillfeather Optics Company", "Marrowdale Systems Ltd"],
+               "Utopia")
+    library = Library(make_config(tmp_path / "data"))
+    library.ingest([corpus])
+    bm25, table = current_files(library)
+    assert (bm25 / "retriever.json").exists() and table.exists()
+    shards = sorted((library.config.cache_dir / "entity-shards").glob("*.json"))
+    assert len(shards) == 1
+    first_shard = shards[0].stat().st_mtime_ns
+
+    write_list(corpus / "second.json", ["Tanglewood Avionics JSC"], "Erewhon")
+    library.ingest([corpus])  # the first file is unchanged: its shard is reused, not rewritten
+    bm25_2, table_2 = current_files(library)
+    assert table_2 != table and table_2.exists() and not table.exists()
+    assert (bm25_2 / "retriever.json").exists() and not bm25.exists()
+    shards = sorted((library.config.cache_dir / "entity-shards").glob("*.json"))
+    assert len(shards) == 2 and min(s.stat().st_mtime_ns for s in shards) == first_shard
+
+    # A fresh process finds both entities (and an alias) through the caches the ingest left.
+    fresh = Library(make_config(tmp_path / "data"))
+    table = fresh.retriever().entities
+    assert [e.name for e in table.find_in("Is Tanglewood Avionics listed?")] == ["Tanglewood Avionics JSC"]
+    assert [e.name for e in table.lookup("Quillfeather Alias 0")] == ["Quillfeather Optics Company"]
+    assert "Erewhon" in table.lookup("Tanglewood Avionics")[0].countries
+    ids = [n.node.node_id for n in fresh.retriever().keyword.retrieve("Marrowdale")]
+    assert any(fresh.store.get_chunks([i])[1][0].startswith("Marrowdale") for i in ids)
+
+
+def test_a_lost_shard_is_read_back_from_chroma(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_list(corpus / "list.json", ["Saltmarsh Robotics Company"], "Utopia")
+    library = Library(make_config(tmp_path / "data"))
+    library.ingest([corpus])
+    shutil.rmtree(library.config.cache_dir)  # caches are caches: Chroma holds the truth
+    fresh = Library(make_config(tmp_path / "data"))
+    assert [e.name for e in fresh.retriever().entities.find_in("Saltmarsh Robotics")] == [
+        "Saltmarsh Robotics Company"]
+    assert len(list((fresh.config.cache_dir / "entity-shards").glob("*.json"))) == 1
+
+
+def test_removing_a_document_drops_it_from_the_next_table(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_list(corpus / "keep.json", ["Brightwater Marine Company"], "Utopia")
+    gone = write_list(corpus / "gone.json", ["Cinderfall Metals Company"], "Utopia")
+    library = Library(make_config(tmp_path / "data"))
+    library.ingest([corpus])
+    library.remove(str(gone))
+    table = library.retriever().entities
+    assert not table.find_in("Cinderfall Metals") and table.find_in("Brightwater Marine")
+    assert len(list((library.config.cache_dir / "entity-shards").glob("*.json"))) == 1
