@@ -1,0 +1,228 @@
+"""Does a piece of evidence fill the slot a question asks, for its focus and its event?
+
+Closeness to the question is not enough: a sentence about a rule's document number does not
+say who signed it, "the rule also corrects six entries" does not say how many it added, and a
+passage about a company's listing does not say how much revenue it lost. Each asked slot has a
+test here; the composer (index/answer.py) and the LLM check (index/generate.py) accept an
+answer only when its evidence passes the test of the slot asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from listlens.index.cite import Evidence
+from listlens.index.entities import normalize
+from listlens.index.frame import EVENTS, UNITS, Frame
+from listlens.index.text import FR_DOC_NUMBER, content_words, stem
+from listlens.ingest.dates import find_dates
+from listlens.ingest.vocab import REASON_CUES, find_numbers, is_count
+
+# The slot an answer must fill first when a question asks several: the most specific one.
+PRIORITY = ("signer", "rin", "docket", "document_number", "fr_citation", "count", "amount",
+            "aliases", "date", "authority", "policy", "provision", "reason", "role", "response",
+            "names", "membership")
+
+_RECORD_KINDS = ("record", "table_entry")
+_MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s*(million|billion|thousand)?\s*(dollars|USD|euros?)\b|"
+                    r"\b(million|billion)\b", re.I)
+_FR_CITE = re.compile(r"\b\d{1,3} FR \d{2,6}\b")
+_RIN = re.compile(r"\bRIN\b[\s:]*\d{4}-[A-Z]{2}\d{2}")
+_DOCKET = re.compile(r"\bDocket\b", re.I)
+_SIGNER = re.compile(r"\b(signed|/s/|Secretary|Under Secretary|Director|Administrator|Commissioner|"
+                     r"Chief Counsel|Deputy)\b")
+_AUTHORITY = re.compile(r"\b(Executive Order|E\.\s?O\.|EO\s?\d{5}|IEEPA|authority|pursuant to|"
+                        r"Act\b|section \d|§)", re.I)
+_POLICY = re.compile(r"\b(policy of denial|presumption of (denial|approval)|case[- ]by[- ]case)\b", re.I)
+_PROVISION = re.compile(r"§|\bparagraph \(|\(\w\)\(\d\)")
+_ALIAS = re.compile(r"\b(a\.k\.a\.|also known as|alias)", re.I)
+_RELATIVE_DAY = re.compile(r"\b(today|yesterday|this week|on (monday|tuesday|wednesday|thursday|friday))\b", re.I)
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*[a-z0-9])(?:[\s\u00a0]+(?:(?:of|and|de|for|the)[\s\u00a0]+)?"
+                          r"[A-Z][\w&'’.-]*)*")
+_NOT_NAMES = frozenset("the a an this that these those it they he she its their in on at for and but as "
+                       "according us u s january february march april may june july august september "
+                       "october november december monday tuesday wednesday thursday friday".split())
+_PLURAL_ASK = re.compile(r"\b(companies|entities|firms|organi[sz]ations|individuals|persons|people|"
+                         r"officials|institutes|institutions|exchanges|banks|subsidiaries|groups|vessels)\b", re.I)
+# Words an amount question shares with every figure; what it is an amount *of* is the rest.
+_GENERIC_MEASURE = frozenset("how much total amount sum value money dollars usd many figure worth".split())
+
+
+def primary(asks: tuple[str, ...]) -> str | None:
+    """The slot an answer must fill first."""
+    ranked = [a for a in PRIORITY if a in asks]
+    return ranked[0] if ranked else None
+
+
+def context_text(ev: Evidence) -> str:
+    """The words around a sentence that say what it is about: its passage, title and entities."""
+    m = ev.passage.metadata
+    return " ".join(str(x) for x in (ev.passage.text, m.get("title", ""), m.get("doc_entities", ""),
+                                     m.get("fr_doc", ""), m.get("entity", ""), m.get("aliases", ""),
+                                     m.get("publisher", "")))
+
+
+def names_in(names: tuple[str, ...], text: str) -> bool:
+    context = f" {normalize(text)} "
+    return any(f" {normalize(n)} " in context for n in names if normalize(n))
+
+
+def about_focus(frame: Frame, ev: Evidence) -> bool:
+    """Does the sentence, its passage or its document name what the question is about? A name
+    that matches no listed entity must be named as written: another entity that shares a word
+    with it is not it."""
+    if frame.focus:
+        return names_in(frame.focus, context_text(ev))
+    if frame.names:
+        return names_in(frame.names, context_text(ev))
+    return True
+
+
+def new_names(frame: Frame, text: str) -> set[str]:
+    """The proper names in `text` that the question does not already name."""
+    asked = f" {normalize(frame.text)} "
+    found = {normalize(m) for m in _PROPER_NAME.findall(text.replace("**", ""))}
+    return {n for n in found if n and n not in _NOT_NAMES and f" {n} " not in asked}
+
+
+def counts_in(frame: Frame, text: str) -> list[int]:
+    """The counts `text` states of the unit asked, for the event asked: "adding 28 entities"
+    answers how many were added; "corrects six entries" does not; "13 entries" does not say
+    how many entities."""
+    out = []
+    for number in find_numbers(text):
+        if not is_count(text, number):
+            continue
+        if _country_count(frame, text, number.start):
+            out.append(number.value)  # "Russia (7)": the entries under a destination asked about
+            continue
+        after = re.findall(r"[\w.-]+", text[number.end:number.end + 60])[:4]
+        unit = next((u for w in after for u, p in UNITS.items() if p.match(w.lower())), None)
+        if frame.count_unit and unit != frame.count_unit:
+            continue
+        if not frame.count_unit and unit is None and frame.event:
+            continue
+        if frame.event and _nearest_event(text, number.start, number.end) not in (frame.event, None):
+            continue
+        out.append(number.value)
+    return out
+
+
+def _country_count(frame: Frame, text: str, start: int) -> bool:
+    """Whether the number is the bracketed count after a destination the question names:
+    "under the destinations of China (5), Russia (7)"."""
+    m = re.search(r"([A-Za-z][\w' ]*?)\s*\(\s*$", text[:start])
+    return bool(m and frame.countries and normalize(m[1]).split()[-1:] == normalize(frame.countries[0]).split()[-1:])
+
+
+def _nearest_event(text: str, start: int, end: int) -> str | None:
+    """The action the clause around a number speaks of: the nearest event word before it in
+    its sentence, else the first after it."""
+    before = [(m.end(), name) for name, p in EVENTS.items() for m in p.finditer(text[:start])]
+    if before:
+        return max(before)[1]
+    after = [(m.start(), name) for name, p in EVENTS.items() for m in p.finditer(text[end:])]
+    return min(after)[1] if after else None
+
+
+def _measure(frame: Frame) -> set[str]:
+    names = " ".join(frame.entities + frame.names).split()
+    words = {stem(w) for w in content_words(frame.text)} - {stem(w) for w in _GENERIC_MEASURE}
+    return words - {stem(w) for w in names} - {stem(w) for w in normalize(" ".join(frame.names)).split()}
+
+
+def fills(frame: Frame, slot: str, ev: Evidence) -> bool:
+    """Whether the evidence sentence holds the `slot` asked, for the frame's focus."""
+    text, kind = ev.text, ev.passage.metadata.get("kind")
+    meta = ev.passage.metadata
+    if slot == "signer":
+        return bool(_SIGNER.search(text)) and bool(new_names(frame, text))
+    if slot == "rin":
+        return bool(_RIN.search(text))
+    if slot == "docket":
+        return bool(_DOCKET.search(text))
+    if slot == "document_number":
+        return (bool(FR_DOC_NUMBER.search(text) or _FR_CITE.search(text))
+                or bool(meta.get("fr_doc") and kind not in _RECORD_KINDS))
+    if slot == "fr_citation":
+        return bool(_FR_CITE.search(text))
+    if slot == "count":
+        return kind not in _RECORD_KINDS and bool(counts_in(frame, text))
+    if slot == "amount":
+        if not _MONEY.search(text):
+            return False
+        measure = _measure(frame)
+        own = {stem(w) for w in content_words(text)}
+        named = not (frame.entities or frame.names) or names_in(frame.entities + frame.names, text)
+        return named and (not measure or bool(measure & own))
+    if slot == "aliases":
+        return bool(meta.get("aliases")) or bool(_ALIAS.search(text))
+    if slot == "date":
+        if find_dates(text) or (kind in _RECORD_KINDS and _YEAR.search(text)):
+            return True
+        if re.search(r"\b(in what year|which year|what year)\b", frame.text, re.I) and _YEAR.search(text):
+            return True
+        return bool(_RELATIVE_DAY.search(text) and meta.get("published"))
+    if slot == "authority":
+        return bool(_AUTHORITY.search(text))
+    if slot == "policy":
+        return bool(_POLICY.search(text))
+    if slot == "provision":
+        return bool(meta.get("paragraph")) or bool(_PROVISION.search(text))
+    if slot == "reason":
+        return kind not in _RECORD_KINDS and bool(REASON_CUES.search(text))
+    if slot == "role":
+        return bool(new_names(frame, text)) or names_in(frame.entities + frame.names, text)
+    if slot == "response":
+        return not frame.actor or names_in((frame.actor,), text) or _acronym_in(frame.actor, text)
+    if slot == "names":
+        if kind in _RECORD_KINDS:
+            return not about_focus(frame, ev) or not frame.focus
+        return len(new_names(frame, text)) >= (2 if _PLURAL_ASK.search(frame.text) else 1)
+    if slot == "membership":
+        return kind in _RECORD_KINDS and about_focus(frame, ev)
+    return True
+
+
+def _acronym_in(actor: str, text: str) -> bool:
+    """"EU" is named by "European Union" too."""
+    if not actor.isupper():
+        return False
+    runs = re.findall(r"(?:[A-Z][a-z]+\s+)+[A-Z][a-z]+", text)
+    return any("".join(w[0] for w in r.split()) == actor for r in runs)
+
+
+def covers(frame: Frame, ev: Evidence, slot: str | None = None) -> bool:
+    """Whether the evidence answers the frame: it fills the asked slot (the primary one unless
+    `slot` is given) and is about the frame's focus."""
+    slot = slot or primary(frame.asks)
+    if not about_focus(frame, ev):
+        return False
+    return slot is None or fills(frame, slot, ev)
+
+
+_WHAT = {
+    "signer": "who signed {f}", "rin": "the RIN of {f}", "docket": "the docket number of {f}",
+    "document_number": "which document {f} is", "fr_citation": "the Federal Register citation for {f}",
+    "count": "how many {unit}{event} for {f}", "amount": "that amount for {f}",
+    "aliases": "the aliases of {f}", "date": "when {f} was {event_past}",
+    "authority": "under what authority {f} was {event_past}", "policy": "the license review policy for {f}",
+    "provision": "which provision covers {f}", "reason": "why {f} was {event_past}",
+    "role": "the role of {f}", "response": "how {actor} responded", "names": "which ones, for {f}",
+    "membership": "whether {f} is listed",
+}
+
+
+def missing(frame: Frame) -> str:
+    """What the documents do not say, in words: "who signed FR Doc. 2022-27151"."""
+    slot = primary(frame.asks)
+    focus = frame.describe_focus()
+    if focus == "this":
+        focus = "what was asked about"
+    if slot is None:
+        return f"what was asked about {focus}"
+    unit = f"{frame.count_unit or 'entities'}"
+    event = f" {frame.event}" if frame.event else ""
+    return _WHAT[slot].format(f=focus, unit=unit, event=event, event_past=frame.event or "acted on",
+                              actor=frame.actor or "they")
