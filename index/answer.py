@@ -320,13 +320,15 @@ def _bound_to_event(frame: Frame, ev: Evidence) -> bool:
 
 def accepted(frame: Frame, ev: Evidence, min_score: float) -> bool:
     """Whether `ev` answers the frame: it fills the asked slot, for the focus and the event,
-    and is close enough to the question. The list record of the very entity asked about,
-    holding the slot asked, is a structured fact: it answers however its address compares."""
+    and is close enough to the question. Two kinds of evidence state a checkable value about
+    the very thing asked and answer however their wording compares with a long question: the
+    list record of the entity asked about, and a sentence of the FR document asked about."""
     if not cover.covers(frame, ev) or not _bound_to_event(frame, ev):
         return False
     slot = cover.primary(frame.asks)
-    if ev.passage.metadata.get("kind") in ("record", "table_entry") and frame.focus \
-            and slot in _CHECKABLE:
+    meta = ev.passage.metadata
+    if slot in _CHECKABLE and ((meta.get("kind") in ("record", "table_entry") and frame.focus)
+                               or (meta.get("fr_doc") and meta.get("fr_doc") in frame.documents)):
         return True
     focused = frame.focus or frame.names or _from_named_day(frame, ev)
     bar = min_score * 0.8 if (slot in _CHECKABLE and focused) else min_score
@@ -367,12 +369,7 @@ def as_sentence(ev: Evidence) -> str:
     if not text.startswith("|"):
         return text
     cells = [c.strip().strip("*").strip() for c in text.strip("|").split("|")]
-    header: list[str] = []
-    for line in ev.passage.text.splitlines():
-        line = line.strip()
-        if line.startswith("|") and not re.fullmatch(r"[|\s:-]+", line):
-            header = [c.strip().strip("*").strip() for c in line.strip("|").split("|")]
-            break
+    header = cover.table_header(ev)
     if header == cells or len(header) != len(cells):
         header = []
     first, rest = cells[0], cells[1:]

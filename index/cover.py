@@ -171,11 +171,14 @@ def fills(frame: Frame, slot: str, ev: Evidence) -> bool:
     if slot == "provision":
         return bool(meta.get("paragraph")) or bool(_PROVISION.search(text))
     if slot == "reason":
-        return kind not in _RECORD_KINDS and bool(REASON_CUES.search(text))
+        return kind not in _RECORD_KINDS and (bool(REASON_CUES.search(text)) or _has_column(ev, _REASON_COLUMN))
     if slot == "role":
         return bool(new_names(frame, text)) or names_in(frame.entities + frame.names, text)
     if slot == "response":
-        return not frame.actor or names_in((frame.actor,), text) or _acronym_in(frame.actor, text)
+        # The actor's response to the focus: both are named in the sentence itself.
+        actor = not frame.actor or names_in((frame.actor,), text) or _acronym_in(frame.actor, text)
+        focus = frame.focus + frame.names
+        return actor and (not focus or names_in(focus, text))
     if slot == "names":
         if kind in _RECORD_KINDS:
             return not about_focus(frame, ev) or not frame.focus
@@ -183,6 +186,26 @@ def fills(frame: Frame, slot: str, ev: Evidence) -> bool:
     if slot == "membership":
         return kind in _RECORD_KINDS and about_focus(frame, ev)
     return True
+
+
+_REASON_COLUMN = re.compile(r"\b(reason|basis|grounds|conduct|activit|why)", re.I)
+
+
+def table_header(ev: Evidence) -> list[str]:
+    """The header cells of the Markdown table a row of evidence belongs to; [] for a sentence."""
+    if not ev.text.lstrip().startswith("|"):
+        return []
+    for line in ev.passage.text.splitlines():
+        line = line.strip()
+        if line.startswith("|") and not re.fullmatch(r"[|\s:-]+", line):
+            return [c.strip().strip("*").strip() for c in line.strip().strip("|").split("|")]
+    return []
+
+
+def _has_column(ev: Evidence, pattern: re.Pattern) -> bool:
+    """Whether the evidence is a table row under a column the pattern names ("Reason")."""
+    header = table_header(ev)
+    return bool(header) and header[0] not in ev.text and any(pattern.search(h) for h in header)
 
 
 def _acronym_in(actor: str, text: str) -> bool:
@@ -199,6 +222,8 @@ def covers(frame: Frame, ev: Evidence, slot: str | None = None) -> bool:
     slot = slot or primary(frame.asks)
     if not about_focus(frame, ev):
         return False
+    if table_header(ev) and (frame.focus or frame.names) and not names_in(frame.focus + frame.names, ev.text):
+        return False  # a table row speaks of its own first cell, not of its neighbours
     return slot is None or fills(frame, slot, ev)
 
 

@@ -35,7 +35,7 @@ _ASKS: list[tuple[str, re.Pattern]] = [
     ("authority", re.compile(r"\b(under (what|which) (authority|executive order|order|law|statute|"
                              r"program)|what (authority|executive order|legal authority)|"
                              r"which executive order)\b", re.I)),
-    ("date", re.compile(r"\b(when|what date|which date|on what day|what day|effective date|listing date|"
+    ("date", re.compile(r"(^\s*|\b(and|or|but)\s+|[,;]\s*)when\b|\b(what date|which date|on what day|what day|effective date|listing date|"
                         r"date of|in what year|which year|what year)\b", re.I)),
     ("fr_citation", re.compile(r"\b(citation|FR page|Federal Register page|(which|what) (FR |Federal "
                                r"Register )?notice)\b", re.I)),
@@ -106,7 +106,9 @@ _VIA_RULE = re.compile(r"\b(rule|notice|document|action)\s+(that|which)?\s*(adde
                        r"removed|adding|listing)\b", re.I)
 _QUOTED = re.compile(r"(?:(?<=[\s(])|^)[‘'“\"]([A-Z][^'’”\"]{3,60})[’'”\"](?![A-Za-z])")
 # "How did the EU respond": the actor of a response question is who responded.
-_ACTOR = re.compile(r"\b[Hh]ow did (?:the )?([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)\s+(respond|react)")
+_ACTOR = re.compile(r"\b[Hh]ow did (?:the )?([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)\s+(?:respond|react)|"
+                    r"\b(?:the )?([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)['’]s (?:response|reaction)|"
+                    r"\b(?:response|reaction) (?:of|from) (?:the )?([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)")
 # Two questions in one: ", and how many ...", "; when ...".
 _NEXT_PART = re.compile(r"(?:,?\s+and\s+|;\s*|\?\s+)(?=(how|what|which|when|who|whom|where|why|under which|"
                         r"on what|in what|does|did|is|are|was|were)\b)", re.I)
@@ -140,6 +142,7 @@ class Frame:
     event: str | None = None
     lists: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()  # normalised names of listed entities the question names
+    labels: tuple[str, ...] = ()  # the same entities as the lists spell them, for answers
     entity_ids: tuple[str, ...] = ()  # chunk ids of the first entity named (records, entries)
     names: tuple[str, ...] = ()  # names as written that match no listed entity
     documents: tuple[str, ...] = ()  # FR document numbers: "2023-03929"
@@ -171,6 +174,8 @@ class Frame:
             return "FR Doc. " + " and ".join(self.documents)
         if self.citations:
             return " and ".join(self.citations)
+        if self.labels:
+            return self.labels[0]
         if self.entities:
             return self.entities[0]
         if self.names:
@@ -307,7 +312,9 @@ def parse(text: str, entities=None) -> Frame:
         phrases=tuple(normalize(m) for m in _QUOTED.findall(text)),
         months=_months(text), countries=_countries(text), count_unit=_count_unit(text),
         excluding=bool(_EXCLUDING.search(text)), several_places=bool(_SEVERAL_PLACES.search(text)),
-        specific=bool(_SPECIFIC.search(text)), actor=actor[1] if actor else None,
+        specific=bool(_SPECIFIC.search(text)),
+        actor=next((g for g in actor.groups() if g), None) if actor else None,
+        labels=tuple(dict.fromkeys(e.name for e, _ in mentions)),
         date_of=("effective" if re.search(r"\beffective\b|\btakes? effect|\btook effect", text, re.I)
                  else "published" if re.search(r"\bpublish\w*|\bpublication\b", text, re.I) else None),
     )
@@ -316,7 +323,7 @@ def parse(text: str, entities=None) -> Frame:
         parts = []
         for piece in pieces:
             sub = parse(piece)  # names only: the part shares the whole question's focus
-            parts.append(replace(sub, entities=frame.entities, entity_ids=frame.entity_ids,
+            parts.append(replace(sub, entities=frame.entities, entity_ids=frame.entity_ids, labels=frame.labels,
                                  names=frame.names, documents=frame.documents or sub.documents,
                                  citations=frame.citations or sub.citations,
                                  via_rule=frame.via_rule or sub.via_rule,

@@ -33,7 +33,7 @@ def load_keyword_index(store: Store, cache_dir: Path, fingerprint: str, versions
     path = cache_dir / f"bm25-{fingerprint}"
     if (path / "retriever.json").exists():
         retriever = BM25Retriever.from_persist_dir(str(path))
-        retriever.similarity_top_k = top_k
+        retriever.similarity_top_k = min(top_k, len(retriever.corpus or [])) or top_k
         return retriever
     nodes = _nodes_from_store(store, versions)
     if not nodes:
