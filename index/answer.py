@@ -54,7 +54,7 @@ _STAMP = re.compile(r"^\[?FR Doc\.? [\d-]+ Filed\b|^BILLING CODE\b", re.I)
 # Slots whose values a pattern can check (a count, a date, a citation): a sentence from the
 # focus that holds one needs less closeness in meaning than a reason or a name does.
 _CHECKABLE = frozenset({"count", "amount", "date", "fr_citation", "document_number", "rin", "docket",
-                        "policy", "signer", "aliases", "authority"})
+                        "policy", "signer", "aliases", "authority", "country", "address"})
 # Events a listing document is about by default; any other must be named by the evidence.
 _LISTING_EVENTS = (None, "added", "designated")
 

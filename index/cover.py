@@ -20,7 +20,7 @@ from listlens.ingest.vocab import REASON_CUES, find_numbers, is_count
 
 # The slot an answer must fill first when a question asks several: the most specific one.
 PRIORITY = ("signer", "rin", "docket", "document_number", "fr_citation", "count", "amount",
-            "aliases", "date", "authority", "policy", "provision", "reason", "role", "response",
+            "aliases", "address", "date", "country", "authority", "policy", "provision", "reason", "role", "response",
             "names", "membership")
 
 _RECORD_KINDS = ("record", "table_entry")
@@ -43,6 +43,8 @@ _PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*[a-z0-9])(?:[\s\u00a0]+(?:(?:of|
 _NOT_NAMES = frozenset("the a an this that these those it they he she its their in on at for and but as "
                        "according us u s january february march april may june july august september "
                        "october november december monday tuesday wednesday thursday friday".split())
+_ROLE = re.compile(r"\b(CEO|chief|founder|co-founder|president|director|chair\w*|head of|owner|minister|"
+                   r"official|spokes\w+|executive|officer|manager|partner|employee|operator|administrator)\b", re.I)
 _PLURAL_ASK = re.compile(r"\b(companies|entities|firms|organi[sz]ations|individuals|persons|people|"
                          r"officials|institutes|institutions|exchanges|banks|subsidiaries|groups|vessels)\b", re.I)
 # Words an amount question shares with every figure; what it is an amount *of* is the rest.
@@ -127,13 +129,17 @@ def _nearest_event(text: str, start: int, end: int) -> str | None:
 
 
 def _measure(frame: Frame) -> set[str]:
+    from listlens.index.frame import _NOT_NAME_WORDS
+
     names = " ".join(frame.entities + frame.names).split()
-    words = {stem(w) for w in content_words(frame.text)} - {stem(w) for w in _GENERIC_MEASURE}
+    words = {stem(w) for w in content_words(frame.text)} - {stem(w) for w in _GENERIC_MEASURE | _NOT_NAME_WORDS}
     return words - {stem(w) for w in names} - {stem(w) for w in normalize(" ".join(frame.names)).split()}
 
 
-def fills(frame: Frame, slot: str, ev: Evidence) -> bool:
-    """Whether the evidence sentence holds the `slot` asked, for the frame's focus."""
+def fills(frame: Frame, slot: str, ev: Evidence, strict: bool = True) -> bool:
+    """Whether the evidence sentence holds the `slot` asked, for the frame's focus. A reason
+    needs words that introduce one when `strict` (scoring prefers those); to answer, any prose
+    about the focus may state the conduct ("shipped flight controllers to ...")."""
     text, kind = ev.text, ev.passage.metadata.get("kind")
     meta = ev.passage.metadata
     if slot == "signer":
@@ -164,6 +170,13 @@ def fills(frame: Frame, slot: str, ev: Evidence) -> bool:
         if re.search(r"\b(in what year|which year|what year)\b", frame.text, re.I) and _YEAR.search(text):
             return True
         return bool(_RELATIVE_DAY.search(text) and meta.get("published"))
+    if slot == "country":
+        from listlens.index.frame import _countries
+
+        return bool(meta.get("country")) or bool(_countries(text))
+    if slot == "address":
+        return bool(meta.get("address")) or bool(re.search(r"\b(street|road|st\.|rd\.|avenue|building|floor|district)\b",
+                                                           text, re.I))
     if slot == "authority":
         return bool(_AUTHORITY.search(text))
     if slot == "policy":
@@ -171,9 +184,12 @@ def fills(frame: Frame, slot: str, ev: Evidence) -> bool:
     if slot == "provision":
         return bool(meta.get("paragraph")) or bool(_PROVISION.search(text))
     if slot == "reason":
-        return kind not in _RECORD_KINDS and (bool(REASON_CUES.search(text)) or _has_column(ev, _REASON_COLUMN))
+        if kind in _RECORD_KINDS or (table_header(ev) and not _has_column(ev, _REASON_COLUMN)):
+            return False  # a list record, or a table without a reason column, never says why
+        return not strict or bool(REASON_CUES.search(text)) or _has_column(ev, _REASON_COLUMN)
     if slot == "role":
-        return bool(new_names(frame, text)) or names_in(frame.entities + frame.names, text)
+        return bool(_ROLE.search(text)) and (bool(new_names(frame, text))
+                                             or names_in(frame.entities + frame.names, text))
     if slot == "response":
         # The actor's response to the focus: both are named in the sentence itself.
         actor = not frame.actor or names_in((frame.actor,), text) or _acronym_in(frame.actor, text)
@@ -182,7 +198,12 @@ def fills(frame: Frame, slot: str, ev: Evidence) -> bool:
     if slot == "names":
         if kind in _RECORD_KINDS:
             return not about_focus(frame, ev) or not frame.focus
-        return len(new_names(frame, text)) >= (2 if _PLURAL_ASK.search(frame.text) else 1)
+        found = len(new_names(frame, text))
+        plural = bool(_PLURAL_ASK.search(frame.text))
+        # "Which bank ...": the sentence names one and calls it a bank; a list of several names
+        # answers "which companies" without repeating the word.
+        said = not frame.head or frame.head in text.lower()
+        return found >= 2 if plural and not said else found >= 1 and (said or found >= 2)
     if slot == "membership":
         return kind in _RECORD_KINDS and about_focus(frame, ev)
     return True
@@ -224,7 +245,7 @@ def covers(frame: Frame, ev: Evidence, slot: str | None = None) -> bool:
         return False
     if table_header(ev) and (frame.focus or frame.names) and not names_in(frame.focus + frame.names, ev.text):
         return False  # a table row speaks of its own first cell, not of its neighbours
-    return slot is None or fills(frame, slot, ev)
+    return slot is None or fills(frame, slot, ev, strict=False)
 
 
 _WHAT = {
@@ -234,7 +255,8 @@ _WHAT = {
     "aliases": "the aliases of {f}", "date": "when {f} was {event_past}",
     "authority": "under what authority {f} was {event_past}", "policy": "the license review policy for {f}",
     "provision": "which provision covers {f}", "reason": "why {f} was {event_past}",
-    "role": "the role of {f}", "response": "how {actor} responded", "names": "which ones, for {f}",
+    "role": "the role of {f}", "country": "which destination {f} is listed under",
+    "address": "the address of {f}", "response": "how {actor} responded", "names": "which ones, for {f}",
     "membership": "whether {f} is listed",
 }
 

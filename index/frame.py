@@ -49,13 +49,16 @@ _ASKS: list[tuple[str, re.Pattern]] = [
     ("membership", re.compile(r"^\s*(is|are|was|were|has|have)\b[^?]*\b(on|in|listed|designated|"
                               r"sanctioned|included)\b|\b(which|what) lists?\b[^?]*\b(is|are|appear|"
                               r"include)|\bappears? on\b|\bon (which|what|any) list", re.I)),
+    ("country", re.compile(r"\b(which|what|under what|under which|in which|in what) (country|countries|"
+                           r"destinations?|nation)\b|\bwhere (is|was|are|were)\b[^?]*\b(based|located|listed)", re.I)),
+    ("address", re.compile(r"\b(address|addresses|street|located at)\b", re.I)),
     ("provision", re.compile(r"\b(which|what)\s+(paragraph|subsection|section|provision)\b", re.I)),
     ("policy", re.compile(r"\b(licen[cs]e )?review policy\b", re.I)),
-    ("role", re.compile(r"\b(what (is|was) (the )?(role|position|title|job)|who (is|was) the \w+ of|"
+    ("role", re.compile(r"\b(what (is|was) (the )?(role|position|title|job)|who (is|was) (the|its|their) ([\w-]+ ){1,3}of|"
                         r"\w+'s (role|position|title))\b", re.I)),
     ("response", re.compile(r"\b(respond|responded|response|react|reacted|reaction|retaliat\w*)\b", re.I)),
     ("names", re.compile(r"^\s*(who\b(?! signed)|(which|what|name|list|identify)\s+(\S+\s+){0,4}?"
-                         r"(compan|entit|firm|organi[sz]ation|individual|person|people|official|institut|"
+                         r"(compan|entit(?!y\s+list)|firm|organi[sz]ation|individual|person|people|official|institut|"
                          r"exchange|bank|subsidiar|group|vessel|manufacturer|supplier|part(y|ies)))", re.I)),
 ]
 # A Federal Register reference in a question says which document it is about, not that it
@@ -104,6 +107,9 @@ _SPECIFIC = re.compile(r"\b(specifically|alone|by itself|individually|in particu
 # "the rule that added X", "the notice listing X": a document picked out by what it did.
 _VIA_RULE = re.compile(r"\b(rule|notice|document|action)\s+(that|which)?\s*(added|listed|designated|"
                        r"removed|adding|listing)\b", re.I)
+_HEAD = re.compile(r"^\s*(?:which|what|name|list|identify)\s+(?:[\w.-]+\s+){0,4}?(compan|entit(?!y\s+list)|firm|"
+                   r"organi[sz]ation|individual|person|people|official|institut|exchange|bank|subsidiar|"
+                   r"vessel|manufacturer|supplier)", re.I)
 _QUOTED = re.compile(r"(?:(?<=[\s(])|^)[‘'“\"]([A-Z][^'’”\"]{3,60})[’'”\"](?![A-Za-z])")
 # "How did the EU respond": the actor of a response question is who responded.
 _ACTOR = re.compile(r"\b[Hh]ow did (?:the )?([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*)\s+(?:respond|react)|"
@@ -157,6 +163,7 @@ class Frame:
     specific: bool = False  # "specifically", "alone"
     actor: str | None = None  # who responded, for response questions
     date_of: str | None = None  # "effective" | "published": which date of a document
+    head: str | None = None  # what a names question asks for: "bank" in "which bank ..."
     parts: tuple["Frame", ...] = field(default=(), compare=False)
 
     @property
@@ -275,11 +282,11 @@ def name_runs(text: str) -> list[str]:
 
 def _is_name(run: str) -> bool:
     """Whether a capitalised run names someone (not a list, an agency, a month or a country)."""
-    words = normalize(run).split()
-    if not words:
-        return False
     if normalize(run) in _COUNTRY_NAMES:
         return False
+    # Only the capitalised pieces name anyone: "Iran-located" is a place and a verb.
+    words = [w for piece in re.split(r"[\s-]+", run) if piece[:1].isupper() or piece[:1].isdigit()
+             for w in normalize(piece).split()]
     rest = [w for w in words if w not in _NOT_NAME_WORDS and w not in _COUNTRY_NAMES]
     return bool(rest) and not all(w.isdigit() for w in rest)
 
@@ -303,8 +310,9 @@ def parse(text: str, entities=None) -> Frame:
     actor = _ACTOR.search(text)
     documents = tuple(dict.fromkeys(FR_DOC_NUMBER.findall(text)))
     asking = DOC_REFERENCE.sub(" ", text)
+    head = _HEAD.search(text)
     frame = Frame(
-        text=text, asks=_asks(text), event=_event(asking),
+        text=text, head=head[1].lower() if head else None, asks=_asks(text), event=_event(asking),
         lists=tuple(name for name, p in LISTS.items() if p.search(text)),
         entities=entity_names, entity_ids=entity_ids, names=tuple(names), documents=documents,
         citations=tuple(dict.fromkeys(f"{m[1]} FR {m[2]}" for m in FR_CITATION.finditer(text))),

@@ -91,7 +91,7 @@ def check_reply(question: Question, reply: str, evidence, embedder, backend: str
         first = evidence[supporters[0]]
         as_claim = Evidence(first.passage, first.start, first.end, claim)
         fills_slot = fills_slot or any(cover.covers(frame, evidence[j]) for j in supporters) \
-            and cover.fills(frame, slot, as_claim)
+            and cover.fills(frame, slot, as_claim, strict=False)
         numbers = []
         for j in supporters:
             if j not in by_evidence:
