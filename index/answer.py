@@ -25,7 +25,7 @@ from listlens.index.frame import Frame, parse
 from listlens.index.text import FR_DOC_NUMBER, content_words, sentence_spans, stem
 from listlens.index.types import Answer, AnswerSentence, Citation, Passage
 from listlens.ingest.dates import find_dates, long_date
-from listlens.ingest.vocab import REASON_CUES
+from listlens.ingest.vocab import REASON_CUES, find_numbers
 
 REFUSAL = "The documents don't say."
 
@@ -177,6 +177,8 @@ def score_evidence(question: Question, evidence: list[Evidence], q_vec: np.ndarr
             score *= 0.6  # about some other entity or rule than the one asked about
         if frame.phrases and not cover.names_in(frame.phrases, cover.context_text(ev)):
             score *= 0.8  # outside the section the question names
+        if frame.stated and {n.value for n in find_numbers(ev.text)} & set(frame.stated):
+            score *= 1.25  # states the count the question gives of what it is about
         score -= 0.01 * ranks[ev.passage.node_id]  # retrieval order breaks near-ties
         ev.score = score
 
@@ -274,7 +276,8 @@ def _with_conduct(chosen: list[Evidence], evidence: list[Evidence]) -> list[Evid
     if not _STANDARD.search(top.text) or len(chosen) > 1 and not _STANDARD.search(chosen[1].text):
         return chosen
     conduct = [e for e in evidence if e not in chosen and e.score >= 0.5 * top.score
-               and REASON_CUES.search(e.text) and not _STANDARD.search(e.text)]
+               and REASON_CUES.search(e.text) and not _STANDARD.search(e.text)
+               and not any(_near_duplicate(e.text, c.text) for c in chosen)]
     if not conduct:
         return chosen
     return [top, max(conduct, key=lambda e: e.score), *chosen[1:]][:3]
@@ -327,9 +330,17 @@ def accepted(frame: Frame, ev: Evidence, min_score: float) -> bool:
         return False
     slot = cover.primary(frame.asks)
     meta = ev.passage.metadata
+    named_document = bool(meta.get("fr_doc")) and meta.get("fr_doc") in frame.documents
     if slot in _CHECKABLE and ((meta.get("kind") in ("record", "table_entry") and frame.focus)
-                               or (meta.get("fr_doc") and meta.get("fr_doc") in frame.documents)):
+                               or named_document):
         return True
+    if named_document:  # the document asked about: its sentences compare weakly with a short part
+        return ev.score >= min_score * 0.8
+    if slot == "document_number" and not frame.documents and frame.stated:
+        # "Which rule added 36 entities in December 2022": a document stating that count (and
+        # published in the month named, if any) is identified by it, however it is worded.
+        published = str(meta.get("published", ""))
+        return not frame.months or any(published.startswith(m[:7]) for m in frame.months)
     focused = frame.focus or frame.names or _from_named_day(frame, ev)
     bar = min_score * 0.8 if (slot in _CHECKABLE and focused) else min_score
     return ev.score >= bar
@@ -387,11 +398,16 @@ def compose_extractive(question: Frame | str, passages: list[Passage], embedder,
         if frame.names and not frame.focus:
             return refusal_with_known(frame, [], lists_searched)
         return refusal(frame, [], "Nothing in the library matches the question.")
-    units = frame.parts or (frame,)
+    units = list(frame.parts or (frame,))
     answered: list[tuple[Frame, list[Evidence]]] = []
-    for unit in units:
+    for k, unit in enumerate(units):
         scored = evidence if unit is frame else _rescored(unit, evidence, embedder)
-        answered.append((unit, _answer_unit(unit, scored, min_score)))
+        chosen = _answer_unit(unit, scored, min_score)
+        answered.append((unit, chosen))
+        found = _document_found(unit, chosen)
+        if found:  # "Which rule added X, and what else did it do?": "it" is the rule found
+            units[k + 1:] = [replace(u, documents=(found,), entities=(), names=(), labels=())
+                             for u in units[k + 1:]]
     if not any(chosen for _, chosen in answered):
         if frame.event == "removed" and not frame.parts:
             about = [e for e in evidence if cover.about_focus(frame, e)]
@@ -405,6 +421,15 @@ def compose_extractive(question: Frame | str, passages: list[Passage], embedder,
     return _render(frame, answered)
 
 
+def _document_found(unit: Frame, chosen: list[Evidence]) -> str | None:
+    """The FR document a "which document" part was answered with, for the parts after it."""
+    if cover.primary(unit.asks) != "document_number" or not chosen or unit.documents:
+        return None
+    top = chosen[0]
+    m = FR_DOC_NUMBER.search(top.text)
+    return m[0] if m else (top.passage.metadata.get("fr_doc") or None)
+
+
 def _render(frame: Frame, answered: list[tuple[Frame, list[Evidence]]]) -> Answer:
     """Sentences for each part, each cited; a part nothing answers is said to be unanswered."""
     chosen_all: list[Evidence] = []
@@ -415,6 +440,7 @@ def _render(frame: Frame, answered: list[tuple[Frame, list[Evidence]]]) -> Answe
     number = {(c.file, c.start): c.n for c in citations}
     sentences: list[AnswerSentence] = []
     for unit, chosen in answered:
+        chosen = list({(e.passage.source, e.start): e for e in reversed(chosen)}.values())[::-1]
         if not chosen:
             sentences.append(AnswerSentence(f"The documents don't say {cover.missing(unit)}.", []))
             continue
@@ -446,7 +472,7 @@ def _lead(unit: Frame, top: Evidence) -> str | None:
     if slot == "document_number" and meta.get("fr_doc") and not FR_DOC_NUMBER.search(top.text):
         when = f", published {long_date(meta['published'])}" if meta.get("published") else ""
         return f"It is FR Doc. {meta['fr_doc']} ({meta.get('title', '')}{when})."
-    if slot == "count" and (counts := cover.counts_in(unit, top.text)):
+    if slot == "count" and (counts := cover.counts_in(unit, top.text, meta.get("doc_type") == "list")):
         what = unit.count_unit or "entities"
         event = f" {unit.event}" if unit.event else ""
         where = f"FR Doc. {meta['fr_doc']}" if meta.get("fr_doc") else "The document"

@@ -83,24 +83,29 @@ def about_focus(frame: Frame, ev: Evidence) -> bool:
 
 def new_names(frame: Frame, text: str) -> set[str]:
     """The proper names in `text` that the question does not already name."""
+    from listlens.index.frame import _is_name
+
     asked = f" {normalize(frame.text)} "
-    found = {normalize(m) for m in _PROPER_NAME.findall(text.replace("**", ""))}
+    found = {normalize(m) for m in _PROPER_NAME.findall(text.replace("**", "")) if _is_name(m)}
     return {n for n in found if n and n not in _NOT_NAMES and f" {n} " not in asked}
 
 
-def counts_in(frame: Frame, text: str) -> list[int]:
+def counts_in(frame: Frame, text: str, list_document: bool = False) -> list[int]:
     """The counts `text` states of the unit asked, for the event asked: "adding 28 entities"
     answers how many were added; "corrects six entries" does not; "13 entries" does not say
-    how many entities."""
-    out = []
+    how many entities (except in a list file's own summary, where each entry is an entity)."""
+    out, labelled = [], []
     for number in find_numbers(text):
         if not is_count(text, number):
             continue
-        if _country_count(frame, text, number.start):
-            out.append(number.value)  # "Russia (7)": the entries under a destination asked about
+        if _labelled_count(frame, text, number.start):
+            labelled.append(number.value)  # "Russia (7)", "Entity List: 3420": the label asked about
             continue
         after = re.findall(r"[\w.-]+", text[number.end:number.end + 60])[:4]
-        unit = next((u for w in after for u, p in UNITS.items() if p.match(w.lower())), None)
+        # Units are common nouns: "Entity" in "Entity List" is a name, not a unit.
+        unit = next((u for w in after for u, p in UNITS.items() if w[:1].islower() and p.match(w)), None)
+        if unit == "entries" and frame.count_unit == "entities" and list_document:
+            unit = "entities"  # a list's size is stated in entries, one per entity
         if frame.count_unit and unit != frame.count_unit:
             continue
         if not frame.count_unit and unit is None and frame.event:
@@ -108,14 +113,19 @@ def counts_in(frame: Frame, text: str) -> list[int]:
         if frame.event and _nearest_event(text, number.start, number.end) not in (frame.event, None):
             continue
         out.append(number.value)
-    return out
+    return labelled or out
 
 
-def _country_count(frame: Frame, text: str, start: int) -> bool:
-    """Whether the number is the bracketed count after a destination the question names:
-    "under the destinations of China (5), Russia (7)"."""
-    m = re.search(r"([A-Za-z][\w' ]*?)\s*\(\s*$", text[:start])
-    return bool(m and frame.countries and normalize(m[1]).split()[-1:] == normalize(frame.countries[0]).split()[-1:])
+def _labelled_count(frame: Frame, text: str, start: int) -> bool:
+    """Whether the number is the count given for a label the question names: a destination
+    ("China (5), Russia (7)") or a list ("by list: Entity List (EL) - BIS: 3420")."""
+    label = re.split(r"[;,]|\bby list\b", text[:start])[-1].strip(" :(")
+    if not label or len(label) > 80:
+        return False
+    key = f" {normalize(label)} "
+    if any(f" {c} " in key for c in frame.countries) and text[:start].rstrip().endswith("("):
+        return True
+    return any(f" {normalize(n)} " in key for n in frame.lists) and text[:start].rstrip().endswith(":")
 
 
 def _nearest_event(text: str, start: int, end: int) -> str | None:
@@ -149,12 +159,11 @@ def fills(frame: Frame, slot: str, ev: Evidence, strict: bool = True) -> bool:
     if slot == "docket":
         return bool(_DOCKET.search(text))
     if slot == "document_number":
-        return (bool(FR_DOC_NUMBER.search(text) or _FR_CITE.search(text))
-                or bool(meta.get("fr_doc") and kind not in _RECORD_KINDS))
+        return bool(FR_DOC_NUMBER.search(text)) or bool(meta.get("fr_doc") and kind not in _RECORD_KINDS)
     if slot == "fr_citation":
         return bool(_FR_CITE.search(text))
     if slot == "count":
-        return kind not in _RECORD_KINDS and bool(counts_in(frame, text))
+        return kind not in _RECORD_KINDS and bool(counts_in(frame, text, meta.get("doc_type") == "list"))
     if slot == "amount":
         if not _MONEY.search(text):
             return False
@@ -203,7 +212,7 @@ def fills(frame: Frame, slot: str, ev: Evidence, strict: bool = True) -> bool:
         # "Which bank ...": the sentence names one and calls it a bank; a list of several names
         # answers "which companies" without repeating the word.
         said = not frame.head or frame.head in text.lower()
-        return found >= 2 if plural and not said else found >= 1 and (said or found >= 2)
+        return found >= 2 if plural else found >= 1 and (said or found >= 2)
     if slot == "membership":
         return kind in _RECORD_KINDS and about_focus(frame, ev)
     return True
@@ -241,7 +250,10 @@ def covers(frame: Frame, ev: Evidence, slot: str | None = None) -> bool:
     """Whether the evidence answers the frame: it fills the asked slot (the primary one unless
     `slot` is given) and is about the frame's focus."""
     slot = slot or primary(frame.asks)
-    if not about_focus(frame, ev):
+    identifying = slot == "document_number" and not frame.documents
+    if identifying and frame.stated and not set(frame.stated) & {n.value for n in find_numbers(ev.passage.text)}:
+        return False  # "which rule added 36 entities": a rule stating another count is another rule
+    if not (identifying and frame.entities) and not about_focus(frame, ev):
         return False
     if table_header(ev) and (frame.focus or frame.names) and not names_in(frame.focus + frame.names, ev.text):
         return False  # a table row speaks of its own first cell, not of its neighbours

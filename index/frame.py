@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from listlens.index.entities import normalize
 from listlens.index.text import FR_DOC_NUMBER, STOPWORDS
 from listlens.ingest.countries import _ALIASES, _ISO2
-from listlens.ingest.vocab import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS
+from listlens.ingest.vocab import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS, find_numbers, is_count
 
 # --- what a question asks for ------------------------------------------------------------------
 # (slot, question pattern). Order matters only for reading; every matching slot is kept.
@@ -164,6 +164,7 @@ class Frame:
     actor: str | None = None  # who responded, for response questions
     date_of: str | None = None  # "effective" | "published": which date of a document
     head: str | None = None  # what a names question asks for: "bank" in "which bank ..."
+    stated: tuple[int, ...] = ()  # counts the question states: "which rule added 36 entities"
     parts: tuple["Frame", ...] = field(default=(), compare=False)
 
     @property
@@ -221,11 +222,22 @@ def _count_unit(text: str) -> str | None:
     m = re.search(r"\b(?:how many|number of)\s+((?:[\w.-]+\s*){1,4})", text, re.I)
     if not m:
         return None
-    for word in m[1].split():
+    for word in [w for w in m[1].split() if not w[:1].isupper()]:  # "Entity" of "Entity List" is a name
         for unit, pattern in UNITS.items():
             if pattern.match(word.lower()):
                 return unit
     return None
+
+
+def _stated_counts(text: str) -> tuple[int, ...]:
+    """Counts the question gives of entities or entries ("added 36 entities"): clues to which
+    document it means, not what it asks."""
+    out = []
+    for n in find_numbers(text):
+        after = text[n.end:n.end + 30].split()
+        if is_count(text, n) and after and any(p.match(after[0].lower()) for p in UNITS.values()):
+            out.append(n.value)
+    return tuple(out)
 
 
 def _months(text: str) -> tuple[str, ...]:
@@ -287,7 +299,7 @@ def _is_name(run: str) -> bool:
     # Only the capitalised pieces name anyone: "Iran-located" is a place and a verb.
     words = [w for piece in re.split(r"[\s-]+", run) if piece[:1].isupper() or piece[:1].isdigit()
              for w in normalize(piece).split()]
-    rest = [w for w in words if w not in _NOT_NAME_WORDS and w not in _COUNTRY_NAMES]
+    rest = [w for w in words if w not in _NOT_NAME_WORDS and w not in _COUNTRY_NAMES and len(w) > 1]
     return bool(rest) and not all(w.isdigit() for w in rest)
 
 
@@ -312,7 +324,7 @@ def parse(text: str, entities=None) -> Frame:
     asking = DOC_REFERENCE.sub(" ", text)
     head = _HEAD.search(text)
     frame = Frame(
-        text=text, head=head[1].lower() if head else None, asks=_asks(text), event=_event(asking),
+        text=text, head=head[1].lower() if head else None, stated=_stated_counts(asking), asks=_asks(text), event=_event(asking),
         lists=tuple(name for name, p in LISTS.items() if p.search(text)),
         entities=entity_names, entity_ids=entity_ids, names=tuple(names), documents=documents,
         citations=tuple(dict.fromkeys(f"{m[1]} FR {m[2]}" for m in FR_CITATION.finditer(text))),
