@@ -222,8 +222,8 @@ def refusal_with_known(frame: Frame, evidence: list[Evidence], lists_searched: t
     A name the lists do not hold, and no document mentions, is said to be not found."""
     if frame.names and not frame.focus and not any(cover.about_focus(frame, e) for e in evidence):
         searched = f" (searched: {', '.join(lists_searched)})" if lists_searched else ""
-        text = (f"“{frame.names[0]}” is not found on the lists in the library{searched}, and no "
-                f"document in the library mentions it.")
+        text = (f"The documents don't say: “{frame.names[0]}” is not found on the lists in the "
+                f"library{searched}, and no document in the library mentions it.")
         return Answer(frame.text, text, True, [], [], [], "extractive")
     about = sorted((e for e in evidence if (frame.focus or frame.names) and cover.about_focus(frame, e)),
                    key=lambda e: e.score, reverse=True)[:1]

@@ -212,7 +212,7 @@ def fills(frame: Frame, slot: str, ev: Evidence, strict: bool = True) -> bool:
         # "Which bank ...": the sentence names one and calls it a bank; a list of several names
         # answers "which companies" without repeating the word.
         said = not frame.head or frame.head in text.lower()
-        return found >= 2 if plural else found >= 1 and (said or found >= 2)
+        return found >= 2 if plural else found >= 1 and said
     if slot == "membership":
         return kind in _RECORD_KINDS and about_focus(frame, ev)
     return True
@@ -268,9 +268,16 @@ _WHAT = {
     "authority": "under what authority {f} was {event_past}", "policy": "the license review policy for {f}",
     "provision": "which provision covers {f}", "reason": "why {f} was {event_past}",
     "role": "the role of {f}", "country": "which destination {f} is listed under",
-    "address": "the address of {f}", "response": "how {actor} responded", "names": "which ones, for {f}",
+    "address": "the address of {f}", "response": "how {actor} responded", "names": "which {head}, for {f}",
     "membership": "whether {f} is listed",
 }
+
+
+_HEAD_WORDS = {"compan": "companies", "entit": "entities", "firm": "firms", "organization": "organizations",
+               "organisation": "organisations", "individual": "individuals", "person": "persons",
+               "people": "people", "official": "officials", "institut": "institutes", "exchange": "exchange",
+               "bank": "bank", "subsidiar": "subsidiaries", "vessel": "vessels",
+               "manufacturer": "manufacturer", "supplier": "supplier"}
 
 
 def missing(frame: Frame) -> str:
@@ -284,4 +291,4 @@ def missing(frame: Frame) -> str:
     unit = f"{frame.count_unit or 'entities'}"
     event = f" {frame.event}" if frame.event else ""
     return _WHAT[slot].format(f=focus, unit=unit, event=event, event_past=frame.event or "acted on",
-                              actor=frame.actor or "they")
+                              actor=frame.actor or "they", head=_HEAD_WORDS.get(frame.head or "", "ones"))

@@ -57,7 +57,7 @@ _ASKS: list[tuple[str, re.Pattern]] = [
     ("role", re.compile(r"\b(what (is|was) (the )?(role|position|title|job)|who (is|was) (the|its|their) ([\w-]+ ){1,3}of|"
                         r"\w+'s (role|position|title))\b", re.I)),
     ("response", re.compile(r"\b(respond|responded|response|react|reacted|reaction|retaliat\w*)\b", re.I)),
-    ("names", re.compile(r"^\s*(who\b(?! signed)|(which|what|name|list|identify)\s+(\S+\s+){0,4}?"
+    ("names", re.compile(r"^\s*(who\b(?! signed)|(which|what|name|list|identify)\s+(\S+\s+){0,5}?"
                          r"(compan|entit(?!y\s+list)|firm|organi[sz]ation|individual|person|people|official|institut|"
                          r"exchange|bank|subsidiar|group|vessel|manufacturer|supplier|part(y|ies)))", re.I)),
 ]
@@ -107,7 +107,7 @@ _SPECIFIC = re.compile(r"\b(specifically|alone|by itself|individually|in particu
 # "the rule that added X", "the notice listing X": a document picked out by what it did.
 _VIA_RULE = re.compile(r"\b(rule|notice|document|action)\s+(that|which)?\s*(added|listed|designated|"
                        r"removed|adding|listing)\b", re.I)
-_HEAD = re.compile(r"^\s*(?:which|what|name|list|identify)\s+(?:[\w.-]+\s+){0,4}?(compan|entit(?!y\s+list)|firm|"
+_HEAD = re.compile(r"^\s*(?:which|what|name|list|identify)\s+(?:[\w.-]+\s+){0,5}?(compan|entit(?!y\s+list)|firm|"
                    r"organi[sz]ation|individual|person|people|official|institut|exchange|bank|subsidiar|"
                    r"vessel|manufacturer|supplier)", re.I)
 _QUOTED = re.compile(r"(?:(?<=[\s(])|^)[‘'“\"]([A-Z][^'’”\"]{3,60})[’'”\"](?![A-Za-z])")
