@@ -13,14 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, help="data directory (LISTLENS_DATA_DIR)")
     parser.add_argument("--collection", help="Chroma collection (LISTLENS_COLLECTION)")
     parser.add_argument("--chroma-url", help="Chroma server URL (LISTLENS_CHROMA_URL)")
-    parser.add_argument("--preset", help="named settings preset (LISTLENS_PRESET)")
+    parser.add_argument("--preset", choices=["default", "fast", "thorough"],
+                        help="named settings preset (LISTLENS_PRESET)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("ask", help="ask a question; the answer cites its sources")
-    p.add_argument("question")
+    p.add_argument("question", help="the question, in quotes")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument("--top-k", type=int, help="passages to retrieve (LISTLENS_TOP_K)")
     p.add_argument("--backend", choices=["extractive", "local", "openai"],
@@ -50,17 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("docs", help="list the documents in the library")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the catalog entries as JSON")
     _common(p)
 
     p = sub.add_parser("remove", help="remove a document (by id or path)")
-    p.add_argument("doc")
+    p.add_argument("doc", help="a document id (from `listlens docs`) or the path it was ingested from")
     _common(p)
 
     p = sub.add_parser("status", help="where the store is and what it holds")
     _common(p)
 
-    sub.add_parser("config", help="list every LISTLENS_* setting")
+    p = sub.add_parser("config", help="list every LISTLENS_* setting: meaning, default, value, origin")
+    _common(p)
 
     p = sub.add_parser("summarize", help="summarize documents: headline, entity table, cited narrative")
     which = p.add_mutually_exclusive_group(required=True)
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the web UI")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int)
+    p.add_argument("--port", type=int, help="port to listen on (default 7860; LISTLENS_PORT)")
     p.add_argument("--auth", help="user:password required to use the UI")
     p.add_argument("--insecure", action="store_true",
                    help="allow binding a non-loopback address without --auth")
@@ -89,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of documents the gold set is about (indexed in its own collection)")
     p.add_argument("--out", type=Path, default=Path("eval-out"),
                    help="where predictions.jsonl, metrics.json, report.md, chart.png go")
-    p.add_argument("--backend", help="answer backend: extractive | local | openai (LISTLENS_BACKEND)")
+    p.add_argument("--backend", choices=["extractive", "local", "openai"],
+                   help="answer backend (LISTLENS_BACKEND)")
     p.add_argument("--compare", default="listlens",
                    help="configurations side by side, e.g. listlens,naive or listlens:top_k=12")
     _common(p)
@@ -104,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--build-budget", type=float, default=1200,
                    help="seconds allowed to build each synthetic scale (default 1200)")
     p.add_argument("--only", help="comma-separated parts: ingest,naive,scale,llm,serve,help")
-    _common(p)  # --data-dir: where the local LLM's joined model file is kept
+    # The bench builds its own stores (and its own Chroma server for the largest scale), so it
+    # takes no collection or server; --data-dir says where the local LLM's joined model file is.
+    p.add_argument("--data-dir", type=Path, help="data directory (LISTLENS_DATA_DIR)")
     return parser
 
 
@@ -193,8 +198,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.citations:
         print()
         for c in answer.citations:
-            print(f"[{c.n}] {c.title} ({c.published or 'undated'}) — {c.file} "
-                  f"chars {c.start}-{c.end}\n    “{c.text}”")
+            print(f"[{c.n}] {c.reference}\n    “{' '.join(c.text.split())}”")
     if answer.notice:
         print(f"\nnote: {answer.notice}")
     return EXIT_OK
@@ -262,8 +266,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     from listlens.app.settings import describe
 
-    for name, default, meaning in describe():
-        print(f"{name:<30} {default:<22} {meaning}")
+    keys = ("data_dir", "collection", "chroma_url", "preset")
+    for row in describe({k: getattr(args, k, None) for k in keys}):
+        print(f"{row['variable']} = {row['value']}   [{row['from']}; default {row['default']}]\n"
+              f"    {row['description']}")
     return EXIT_OK
 
 
@@ -323,11 +329,21 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return COMMANDS[args.command](args)
-    except (ListLensError, ValueError) as exc:
+    except ListLensError as exc:  # a problem with the input or the setup, explained in one line
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `listlens docs | head`: the reader has all it wanted
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception:  # anything else is a bug: show it whole
+        import traceback
+
+        traceback.print_exc()
+        print("\nThis is a bug in ListLens, not a problem with your input. Please report it with "
+              "the traceback above.", file=sys.stderr)
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -1,23 +1,27 @@
-"""ListLens settings: one typed object, from the environment (`LISTLENS_*`) and CLI flags.
+"""ListLens settings: one typed object, from CLI flags, the environment (`LISTLENS_*`) and presets.
 
-Every field of `IndexConfig` (the library's knobs) is settable as `LISTLENS_<FIELD>`; the app
-adds where the UI listens. This is the only module that reads the environment.
+This is the only module that reads the environment. It builds the library's `IndexConfig` and
+passes it down; nothing below `app/` knows where a value came from.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from listlens.index.config import IndexConfig
+from listlens.index.errors import ListLensError
 
 PREFIX = "LISTLENS_"
+Backend = Literal["extractive", "local", "openai"]
+Preset = Literal["default", "fast", "thorough"]
 
-# Named presets: a starting point that individual settings then override.
+# Named presets: a starting point between the defaults and the environment.
 PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
     "fast": {"top_k": 5},
@@ -25,37 +29,67 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
+class SettingsError(ListLensError):
+    """A setting has a value ListLens cannot use."""
+
+
 def default_data_dir() -> Path:
+    """The one default data folder: the platform's user data dir (~/.local/share/listlens)."""
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("listlens", appauthor=False))
 
 
-@dataclass(frozen=True)
-class Settings:
-    index: IndexConfig = field(default_factory=IndexConfig)
-    host: str = "127.0.0.1"
-    port: int = 7860
-    auth: str | None = None  # "user:password" for the web UI
-    max_upload_mb: float = 64.0
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="ignore")
+
+    preset: Preset = Field("default", description="named preset: default, fast (top_k 5), "
+                                                   "thorough (top_k 12)")
+    data_dir: Path = Field(default_factory=default_data_dir,
+                           description="embedded Chroma store, caches and model files")
+    collection: str = Field("listlens", description="Chroma collection of chunks (the catalog is "
+                                                    "<name>__docs)")
+    chroma_url: str | None = Field(None, description="a Chroma server, e.g. http://127.0.0.1:8000; "
+                                                     "unset = embedded store in the data dir")
+    chunk_size: int = Field(200, gt=0, description="tokens per prose chunk (records are never merged)")
+    chunk_overlap: int = Field(30, ge=0, description="tokens shared by neighbouring prose chunks")
+    top_k: int = Field(8, gt=0, description="passages retrieved per question")
+    min_evidence_score: float = Field(0.34, description="below this the best evidence is too weak: "
+                                                        "refuse")
+    max_file_mb: float = Field(64.0, gt=0, description="largest file accepted for ingest")
+    backend: Backend = Field("extractive", description="who writes answers: extractive, local, openai")
+    llm_model: str = Field("qwen2.5-1.5b", description="local model name or a GGUF file path")
+    openai_base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. "
+                                                          "http://127.0.0.1:8080/v1")
+    openai_model: str | None = Field(None, description="model name on that server")
+    openai_api_key: str | None = Field(None, description="its API key, if it needs one")
+    llm_timeout_s: float = Field(60.0, gt=0, description="give up on the LLM after this long and "
+                                                         "answer extractively")
+    embed_batch_size: int = Field(64, gt=0, description="texts per embedding batch")
+    host: str = Field("127.0.0.1", description="address `serve` binds")
+    port: int = Field(7860, ge=0, le=65535, description="port `serve` listens on")
+    auth: str | None = Field(None, description="user:password for the UI; required to bind a "
+                                               "non-loopback address")
+    max_upload_mb: float = Field(64.0, gt=0, description="largest upload the UI accepts")
+
+    @classmethod
+    def for_library(cls, config: IndexConfig, **app_values: Any) -> "Settings":
+        """Settings around an existing library's config (the UI tests serve one this way)."""
+        return cls.model_validate({**vars(config), **app_values})
+
+    @property
+    def index(self) -> IndexConfig:
+        """The library's knobs, as `index/` takes them."""
+        names = IndexConfig.__dataclass_fields__
+        return IndexConfig(**{k: v for k, v in self.model_dump().items() if k in names})
 
 
-_APP_FIELDS = {"host": str, "port": int, "auth": str, "max_upload_mb": float}
-
-
-def _coerce(kind: Any, raw: str) -> Any:
-    text = str(kind)
-    if raw == "" and "None" in text:
-        return None
-    if "Path" in text:
-        return Path(raw).expanduser()
-    if "float" in text:
-        return float(raw)
-    if "int" in text:
-        return int(raw)
-    if "bool" in text:
-        return raw.lower() in ("1", "true", "yes", "on")
-    return raw
+def _describe_error(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        name = PREFIX + ".".join(str(p) for p in err["loc"]).upper()
+        parts.append(f"{name}={err.get('input')!r}: {err['msg']}")
+    return "invalid setting " + "; ".join(parts)
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None,
@@ -63,55 +97,52 @@ def load_settings(overrides: Mapping[str, Any] | None = None,
     """Defaults ← preset ← environment ← explicit overrides (CLI flags; None means unset)."""
     environ = os.environ if environ is None else environ
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    preset = overrides.pop("preset", None) or environ.get(PREFIX + "PRESET", "default")
+    env = {k[len(PREFIX):].lower(): v for k, v in environ.items() if k.startswith(PREFIX)}
+    preset = overrides.get("preset") or env.get("preset") or "default"
     if preset not in PRESETS:
-        raise ValueError(f"unknown preset '{preset}'; choose from {', '.join(PRESETS)}")
-    index_types = get_type_hints(IndexConfig)
-    values: dict[str, Any] = {"data_dir": default_data_dir(), **PRESETS[preset]}
-    app_values: dict[str, Any] = {}
-    for name, kind in [*index_types.items(), *_APP_FIELDS.items()]:
-        target = app_values if name in _APP_FIELDS else values
-        raw = environ.get(PREFIX + name.upper())
-        if raw is not None:
-            try:
-                target[name] = _coerce(kind, raw)
-            except ValueError as exc:
-                raise ValueError(f"{PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from exc
+        raise SettingsError(f"unknown preset '{preset}'; choose from {', '.join(PRESETS)}")
+    fields = Settings.model_fields
+    values = {**PRESETS[preset], **{k: v for k, v in env.items() if k in fields}, **overrides}
+    values = {k: (None if v == "" and k in _OPTIONAL else v) for k, v in values.items()}
+    try:
+        # Values are passed explicitly, so the result never depends on the process environment
+        # when a test hands in its own `environ`.
+        return Settings.model_validate({"preset": preset, **values})
+    except ValidationError as exc:
+        raise SettingsError(_describe_error(exc)) from None
+
+
+_OPTIONAL = {"chroma_url", "openai_base_url", "openai_model", "openai_api_key", "auth"}
+
+
+def describe(overrides: Mapping[str, Any] | None = None,
+             environ: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+    """Every setting: variable, description, default, current value and where it came from
+    (flag, environment, preset or default), for `listlens config` and the README."""
+    environ = os.environ if environ is None else environ
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    current = load_settings(overrides, environ)
+    rows = []
+    for name, info in Settings.model_fields.items():
+        var = PREFIX + name.upper()
         if name in overrides:
-            value = overrides[name]
-            target[name] = _coerce(kind, value) if isinstance(value, str) else value
-    return Settings(index=IndexConfig(**values), **app_values)
-
-
-def describe() -> list[tuple[str, str, str]]:
-    """(variable, default, meaning) for every setting, for `listlens config` and the README."""
-    docs = _field_docs()
-    rows = [(PREFIX + "PRESET", "default", f"one of: {', '.join(PRESETS)}")]
-    for f in dataclasses.fields(IndexConfig):
-        default = f.default if f.default is not dataclasses.MISSING else "(platform data dir)"
-        rows.append((PREFIX + f.name.upper(), str(default), docs.get(f.name, "")))
-    for f in dataclasses.fields(Settings):
-        if f.name != "index":
-            rows.append((PREFIX + f.name.upper(), str(f.default), ""))
+            origin = "flag"
+        elif var in environ:
+            origin = "environment"
+        elif name in PRESETS[current.preset]:
+            origin = f"preset {current.preset}"
+        else:
+            origin = "default"
+        default = info.get_default(call_default_factory=True)
+        rows.append({"variable": var, "description": info.description or "",
+                     "default": _shown(default, name), "value": _shown(getattr(current, name), name),
+                     "from": origin})
     return rows
 
 
-def _field_docs() -> dict[str, str]:
-    """The docstrings written under each IndexConfig field."""
-    import ast
-    import inspect
-
-    import listlens.index.config as module
-
-    tree = ast.parse(inspect.getsource(module))
-    docs, last = {}, None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name == "IndexConfig":
-            for stmt in node.body:
-                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                    last = stmt.target.id
-                elif (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
-                      and last):
-                    docs[last] = str(stmt.value.value)
-                    last = None
-    return docs
+def _shown(value: Any, name: str) -> str:
+    if value is None:
+        return "(unset)"
+    if name in ("openai_api_key", "auth"):
+        return "(set)"  # never print a secret
+    return str(value)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from listlens.app.ui_ask import make_filters
-from listlens.app.ui_evaluate import entity_rows, run_summary, summarize_available
+from listlens.app.ui_evaluate import entity_rows, run_summary
 from listlens.app.ui_library import ingest_uploads
 from listlens.app.ui_render import esc, notice_html
 
@@ -33,8 +33,6 @@ def register(gr, library, upload_dir: Path, max_bytes: int) -> None:
     def summarize(doc_ids: str = "", since: str = "", until: str = "", source: str = "") -> dict:
         """Summarize documents (comma-separated ids; empty = all) or a date range: headline,
         entity table, cited narrative."""
-        if not summarize_available(library):
-            raise gr.Error("Summaries are not available in this version of the library yet.")
         ids = [d.strip() for d in doc_ids.split(",") if d.strip()]
         data, markdown, _ = run_summary(library, ids, since, until, source, None)
         headers, rows = entity_rows(data)

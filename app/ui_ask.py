@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from listlens.app.ui_render import answer_html, chat_text, esc, notice_html
+from listlens.index.errors import InvalidInput
 from listlens.index.types import Answer, Filters
 
 BACKENDS = ["extractive", "local", "openai"]
@@ -58,7 +59,7 @@ def make_filters(since: str, until: str, doc_type: str | None, source: str,
                  country: str) -> Filters:
     for label, value in (("From", since), ("To", until)):
         if value and not _ISO_DATE.match(value.strip()):
-            raise ValueError(f"{label} date '{value}' is not a date like 2021-11-04.")
+            raise InvalidInput(f"{label} date '{value}' is not a date like 2021-11-04.")
     return Filters(date_from=(since or "").strip() or None, date_to=(until or "").strip() or None,
                    doc_type=doc_type or None, source=(source or "").strip() or None,
                    country=(country or "").strip() or None)
@@ -94,7 +95,7 @@ class Asker:
             return
         try:
             filters = make_filters(since, until, doc_type, source, country)
-        except ValueError as exc:
+        except InvalidInput as exc:
             yield history, notice_html(str(exc), "error"), "", conversation, question
             return
         asked, note = resolve_followup(question, conversation, self.named_in)

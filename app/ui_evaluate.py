@@ -8,9 +8,11 @@ and the report format are the eval harness's own (`evals/`).
 from __future__ import annotations
 
 import tempfile
+from listlens.index.errors import InvalidInput
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
 
 SAMPLE_GOLD = Path(__file__).parent / "sample_gold.jsonl"
 SAMPLE_CORPUS = Path(__file__).parent / "sample_corpus"
@@ -31,7 +33,7 @@ def run_gold_on_library(library, gold_path: Path, limit: int | None = None,
     if limit:
         gold = gold[:limit]
     if not gold:
-        raise ValueError("The gold set holds no questions.")
+        raise InvalidInput("The gold set holds no questions.")
     preds = []
     for i, item in enumerate(gold):
         if progress:
@@ -71,10 +73,6 @@ def failure_rows(result: dict[str, Any]) -> list[list[Any]]:
 
 
 # --- Summarize ------------------------------------------------------------------------------
-
-def summarize_available(library) -> bool:
-    return callable(getattr(library, "summarize", None))
-
 
 def run_summary(library, doc_ids: list[str] | None, since: str, until: str, source: str,
                 backend: str | None) -> tuple[dict[str, Any], str, str | None]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from listlens.index.errors import DocumentNotFound, IngestError, InvalidInput
 from listlens.ingest.readers import SUPPORTED
 
 DOC_COLUMNS = ["title", "type", "published", "nodes", "doc_id", "file"]
@@ -38,19 +39,19 @@ def safe_name(name: str) -> str:
 
 
 def stage_upload(src: Path, upload_dir: Path, max_bytes: int) -> Path:
-    """Copy one uploaded temp file into the upload folder; raises ValueError with the reason."""
+    """Copy one uploaded temp file into the upload folder; raises InvalidInput with the reason."""
     name = safe_name(Path(src).name)
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
-        raise ValueError(f"unsupported file type '{suffix or '(none)'}'; supported: "
+        raise InvalidInput(f"unsupported file type '{suffix or '(none)'}'; supported: "
                          f"{', '.join(SUPPORTED)}")
     size = Path(src).stat().st_size
     if size > max_bytes:
-        raise ValueError(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB upload limit")
+        raise InvalidInput(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB upload limit")
     upload_dir.mkdir(parents=True, exist_ok=True)
     dest = (upload_dir / name).resolve()
     if dest.parent != upload_dir.resolve():  # belt and braces: safe_name already forbids this
-        raise ValueError("the file name points outside the upload folder")
+        raise InvalidInput("the file name points outside the upload folder")
     shutil.copyfile(src, dest)
     return dest
 
@@ -67,7 +68,7 @@ def ingest_uploads(library, files: list[str], upload_dir: Path, max_bytes: int,
             progress(i / total, f"{shown} ({i + 1}/{total})")
         try:
             path = stage_upload(Path(tmp), upload_dir, max_bytes)
-        except (ValueError, OSError) as exc:
+        except (InvalidInput, OSError) as exc:
             rows.append([shown, "failed", 0, str(exc)])
             continue
 
@@ -99,12 +100,12 @@ def reindex(library, doc_id: str) -> str:
     """Read a document again from its source file, even if unchanged (e.g. after a parser fix)."""
     doc = next((d for d in library.documents() if d["doc_id"] == doc_id), None)
     if doc is None:
-        raise ValueError("That document is no longer in the library.")
+        raise DocumentNotFound("That document is no longer in the library.")
     source = Path(str(doc.get("source", "")))
     if not source.is_file():
-        raise ValueError(f"Its source file {source} is gone; delete it or upload it again.")
+        raise DocumentNotFound(f"Its source file {source} is gone; delete it or upload it again.")
     library.remove(doc_id)
     report = library.ingest([source])
     if report.failures:
-        raise ValueError("; ".join(r for _, r in report.failures))
+        raise IngestError(str(source), "; ".join(r for _, r in report.failures))
     return f"Re-indexed {doc.get('title') or doc_id}: {report.nodes:,} nodes."

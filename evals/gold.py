@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from listlens.index.errors import InvalidInput
+
 KINDS = ("why_listed", "when_listed", "who_listed", "what_rule", "summary_fact", "count",
          "unanswerable")
 
@@ -50,10 +52,10 @@ def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+            raise InvalidInput(f"{path}:{n}: not JSON ({exc.msg})") from exc
         missing = {"id", "question", "answer", "kind"} - row.keys()
         if missing:
-            raise ValueError(f"{path}:{n}: missing {', '.join(sorted(missing))}")
+            raise InvalidInput(f"{path}:{n}: missing {', '.join(sorted(missing))}")
         evidence = [Evidence(resolve_evidence(e["file"], roots), e["quote"])
                     for e in row.get("evidence") or []]
         items.append(GoldItem(str(row["id"]), row["question"], str(row["answer"]), row["kind"],

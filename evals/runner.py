@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from listlens.index.errors import InvalidInput
 from listlens.evals.gold import GoldItem, corpus_collection, load_gold
 from listlens.evals.metrics import score
 from listlens.index.config import IndexConfig
@@ -39,17 +40,17 @@ def parse_specs(text: str, base: IndexConfig) -> list[RunSpec]:
     for label in [s.strip() for s in text.split(",") if s.strip()]:
         pipeline, _, rest = label.partition(":")
         if pipeline not in PIPELINES:
-            raise ValueError(f"unknown configuration '{pipeline}'; choose from {', '.join(PIPELINES)}")
+            raise InvalidInput(f"unknown configuration '{pipeline}'; choose from {', '.join(PIPELINES)}")
         overrides = {}
         for pair in filter(None, rest.split("+")):
             key, _, value = pair.partition("=")
             if not hasattr(base, key) or key in ("data_dir", "collection", "chroma_url"):
-                raise ValueError(f"'{key}' in '{label}' is not a setting an eval run can change")
+                raise InvalidInput(f"'{key}' in '{label}' is not a setting an eval run can change")
             current = getattr(base, key)
             overrides[key] = type(current)(value) if current is not None else value
         specs.append(RunSpec(label, pipeline, overrides))
     if len({s.label for s in specs}) != len(specs):
-        raise ValueError("each configuration may appear only once in --compare")
+        raise InvalidInput("each configuration may appear only once in --compare")
     return specs
 
 
@@ -119,10 +120,10 @@ def run_eval(gold_path: Path, corpus: Path, out: Path, base: IndexConfig, compar
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     corpus = Path(corpus).resolve()
     if not corpus.is_dir():
-        raise ValueError(f"the corpus folder {corpus} does not exist")
+        raise InvalidInput(f"the corpus folder {corpus} does not exist")
     gold = load_gold(gold_path, corpus)
     if not gold:
-        raise ValueError(f"the gold set {gold_path} holds no items")
+        raise InvalidInput(f"the gold set {gold_path} holds no items")
     specs = parse_specs(compare, base)
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {}

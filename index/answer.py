@@ -22,6 +22,7 @@ from listlens.index import cover
 from listlens.index.cite import Evidence
 from listlens.index.entities import normalize
 from listlens.index.frame import Frame, parse
+from listlens.ingest.safety import INJECTION as _INJECTION
 from listlens.index.text import FR_DOC_NUMBER, content_words, sentence_spans, stem
 from listlens.index.types import Answer, AnswerSentence, Citation, Passage
 from listlens.ingest.dates import find_dates, long_date
@@ -29,10 +30,6 @@ from listlens.ingest.vocab import REASON_CUES, find_numbers
 
 REFUSAL = "The documents don't say."
 
-# Lines written to steer a language model, not to inform a reader: never evidence.
-_INJECTION = re.compile(r"\b(ignore|disregard|forget) (all |any )?(the )?(previous|prior|above|earlier) "
-                        r"(instructions|prompts?|rules)|\banswer every question\b|\bsystem prompt\b|"
-                        r"\byou are (an? )?(ai|assistant|language model)\b", re.I)
 # The legal standard every Entity List addition cites; it says what kind of reason, not what
 # was done.
 _STANDARD = re.compile(r"\b(contrary|counter) to (the )?(U\.S\.|United States|US|American)?\s?"

@@ -3,13 +3,15 @@ environment and the command line; nothing in `index/` reads the environment itse
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class IndexConfig:
-    data_dir: Path = field(default_factory=lambda: Path("listlens-data"))
+    """Each knob is described where users set it: `app/settings.py`."""
+
+    data_dir: Path
     """Where the embedded Chroma store, caches and model files live."""
     collection: str = "listlens"
     """Chroma collection holding the chunks; the document catalog sits beside it."""

@@ -7,14 +7,15 @@ the catalog changes, like the keyword index.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from listlens.index.store import Store
+from listlens.ingest.fold import fold
 
 # Legal forms say nothing about which entity is meant: "Spacety Co., Ltd." = "Spacety".
 LEGAL_FORMS = frozenset("""
@@ -22,11 +23,14 @@ co company ltd limited llc inc incorporated corp corporation jsc ojsc pjsc cjsc 
 gmbh pte plc sa s a srl bv nv ag kg llp lp pvt private public joint stock the of
 """.split())
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# The cached table's keys are normalised names: a cache written by another `normalize` is stale.
+NORMALIZE_VERSION = "translit1"
 
 
 def normalize(name: str) -> str:
-    """Lower case, accents and punctuation gone, trailing legal forms dropped."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    """Folded to lower-case ASCII (other scripts transliterated), punctuation gone, trailing
+    legal forms dropped."""
+    text = fold(name)
     tokens = _NON_WORD.sub(" ", text.replace("&", " and ")).split()
     while len(tokens) > 1 and tokens[-1] in LEGAL_FORMS:
         tokens.pop()
@@ -79,11 +83,11 @@ class EntityTable:
             if t in self.vocabulary or len(t) < 5 or t.isdigit() or (names is not None and t not in names):
                 out.append(t)
             else:
-                # A 0.85 match (2·matches / total length) differs in length by ≤ 0.35 × len(t).
+                # A ratio of 85 (2·matches / total length) differs in length by ≤ 0.35 × len(t).
                 spread = max(1, len(t) * 6 // 17)
                 near = [w for n in range(len(t) - spread, len(t) + spread + 1)
                         for w in self._by_start.get((t[:2], n), [])]
-                close = difflib.get_close_matches(t, near, n=1, cutoff=0.85)
+                close = process.extractOne(t, near, scorer=fuzz.ratio, score_cutoff=85)
                 out.append(close[0] if close else t)
         return out
 
@@ -159,8 +163,8 @@ class EntityTable:
         hits = [e for k, e in self.entities.items() if key and (k.startswith(key + " ")
                                                               or (len(key.split()) > 1 and f" {key} " in f" {k} "))]
         if not hits:
-            hits = [self.entities[k] for k in difflib.get_close_matches(key, self.entities, n=limit, cutoff=0.8)
-                    if _same_length_name(key, k)]
+            close = process.extract(key, list(self.entities), scorer=fuzz.ratio, limit=limit, score_cutoff=80)
+            hits = [self.entities[k] for k, _score, _i in close if _same_length_name(key, k)]
         unique: list[Entity] = []
         for e in hits:
             if e not in unique:
@@ -234,7 +238,7 @@ def build_table(store: Store, versions: dict[str, str]) -> EntityTable:
 def load_entity_table(store: Store, cache_dir: Path, fingerprint: str,
                       versions: dict[str, str]) -> EntityTable:
     """The table from its cache file when current, else rebuilt from Chroma and cached."""
-    path = cache_dir / f"entities-{fingerprint}.json"
+    path = cache_dir / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
     if path.exists():
         raw = json.loads(path.read_text())
         by_name = {name: Entity(name, **fields) for name, fields in raw["entities"].items()}

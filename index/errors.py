@@ -1,8 +1,15 @@
-"""Errors the library raises, each with a message a user can act on."""
+"""Errors the library raises, each with a message a user can act on. The base class lives in
+`listlens.ingest.errors` (ingestion may not import this layer); it is re-exported here."""
+
+from listlens.ingest.errors import IngestError, ListLensError
+
+__all__ = ["ListLensError", "IngestError", "InvalidInput", "EmptyQuestion", "StoreUnavailable",
+           "LLMUnavailable", "DocumentNotFound"]
 
 
-class ListLensError(Exception):
-    """Base class: anything the CLI or UI shows to the user as a plain message."""
+class InvalidInput(ListLensError, ValueError):
+    """A value the user gave (a date, an upload, a gold file, an option) is not usable. Also a
+    ValueError, so code that validates with `except ValueError` keeps catching it."""
 
 
 class EmptyQuestion(ListLensError):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from listlens.index.entities import normalize
 from listlens.index.text import FR_DOC_NUMBER, STOPWORDS
-from listlens.ingest.countries import _ALIASES, _ISO2
+from listlens.ingest.countries import COUNTRY_NAMES, NATIONALITIES
 from listlens.ingest.vocab import MONTH_NAMES, MONTH_PATTERN, WEEKDAYS, find_numbers, is_count
 
 # --- what a question asks for ------------------------------------------------------------------
@@ -129,10 +129,9 @@ supplement no what which who when why how where is are was were did does do has 
 identify according the a an in on of for and to under with by from news coverage article report
 reported press release announcement mr ms dr also rin docket give tell show find describe explain
 summarize summarise please
-chinese russian iranian israeli pakistani ukrainian belarusian american japanese korean indian
-turkish emirati burmese syrian singaporean european british german french
-""".split()) | frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)
-_COUNTRY_NAMES = frozenset(normalize(c) for c in [*_ISO2.values(), *_ALIASES.values()]) | frozenset(
+european
+""".split()) | frozenset(MONTH_NAMES) | frozenset(WEEKDAYS) | frozenset(n.lower() for n in NATIONALITIES)
+_COUNTRY_NAMES = frozenset(normalize(c) for c in COUNTRY_NAMES) | frozenset(
     {"china", "prc", "uae", "uk", "eu", "european union", "hong kong", "macau", "taiwan", "russia",
      "iran", "burma", "myanmar", "north korea", "south korea"})
 _WORD_OR_SEP = re.compile(r"[\w][\w&'’.-]*|[^\w\s]")

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from listlens.index.config import IndexConfig
+from listlens.index.facts import fact_records
 from listlens.index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
 from listlens.index.store import Store
 from listlens.index.types import Answer, Filters, Passage, Summary
 from listlens.ingest.chunking import chunk_document, doc_id_for, embedding_text
 from listlens.ingest.errors import IngestError
+from listlens.ingest.facts import FACTS_READER
 from listlens.ingest.readers import iter_files, read_path
 from listlens.ingest.types import ParsedDocument
 
@@ -101,6 +103,8 @@ class Library:
         version = str(doc.metadata["content_hash"])
         previous = catalog.get(doc_id, {})
         if previous.get("version") == version:
+            if previous.get("facts_reader") != FACTS_READER and not previous.get("pending"):
+                self._refresh_facts(doc_id, doc, previous)  # read by an older reader: re-read
             report.unchanged += 1
             return
         nodes = chunk_document(doc, self.config.chunk_size, self.config.chunk_overlap)
@@ -110,7 +114,7 @@ class Library:
         entry = {k: v for k, v in doc.metadata.items() if k in _CATALOG_KEYS}
         # `nodes` counts the chunks of `version`, the one queries use (chunk ids follow from it).
         entry.update(version=previous.get("version", ""), pending=version,
-                     nodes=previous.get("nodes", 0),
+                     nodes=previous.get("nodes", 0), facts=previous.get("facts", 0),
                      ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         # The catalog says "being written" before any chunk lands, so a crash leaves nothing
         # that queries would trust.
@@ -132,7 +136,10 @@ class Library:
                 if progress:
                     progress(doc.source, min(at + EMBED_BATCH, len(nodes)), len(nodes))
             written.result()  # every chunk is in Chroma before the catalog calls it complete
-        entry.update(version=version, pending="", nodes=len(nodes))
+        if doc.facts:
+            self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
+        entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts),
+                     facts_reader=FACTS_READER)
         self.store.put_document(doc_id, entry)
         self.store.delete_other_versions(doc_id, version)
         catalog[doc_id] = entry
@@ -141,6 +148,16 @@ class Library:
             report.replaced += 1
         else:
             report.added += 1
+
+    def _refresh_facts(self, doc_id: str, doc: ParsedDocument, entry: dict) -> None:
+        """Replace an unchanged document's facts with what the current reader finds (the
+        chunks stay). New facts overwrite the old ids, surplus ones go, then the catalog counts
+        them: a crash midway leaves the old reader's stamp, so the next ingest redoes it."""
+        version = str(entry["version"])
+        self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
+        self.store.delete_facts_from(doc_id, version, len(doc.facts), int(entry.get("facts", 0) or 0))
+        entry.update(facts=len(doc.facts), facts_reader=FACTS_READER)
+        self.store.put_document(doc_id, entry)
 
     def _repair(self, catalog: dict) -> None:
         """Clear what an interrupted ingest left: chunks of versions never completed."""
@@ -317,8 +334,7 @@ class Library:
         backend = backend or self.config.backend
         generator, notice = self._generator_or_notice(backend, "narrative")
         embedder = self.embedder if generator is not None else None  # only checking LLM text embeds
-        summary = summarize(self.store, docs, embedder, generator, self.retriever().entities,
-                            since, until)
+        summary = summarize(self.store, docs, embedder, generator)
         summary.notice = " ".join(filter(None, [notice, summary.notice]))
         summary.latency_s = time.perf_counter() - started
         return summary

@@ -1,8 +1,9 @@
 """The Chroma store: chunk vectors, their text and metadata, and the document catalog.
 
 Chroma is the one source of truth (embedded `PersistentClient` by default, a server when a URL is
-set). Two collections: `<name>` holds one entry per chunk; `<name>__docs` is the catalog, one
-entry per document, recording which content version of it is complete (`version`) and which one
+set). Three collections: `<name>` holds one entry per chunk; `<name>__facts` one entry per fact
+read from a document (its span text, its fields as JSON; looked up by id, never by vector);
+`<name>__docs` is the catalog, one entry per document, recording which content version of it is complete (`version`) and which one
 is being written (`pending`). Queries only trust chunks whose version the catalog calls complete,
 so a crash mid-ingest never shows half a document, and chunk ids are derived from
 (document, version, position) so writing them twice never duplicates anything.
@@ -23,6 +24,7 @@ from listlens.index.config import IndexConfig
 from listlens.index.errors import StoreUnavailable
 
 CATALOG_SUFFIX = "__docs"
+FACTS_SUFFIX = "__facts"
 GENERATION_ID = "__generation__"  # catalog entry re-stamped by every catalog write
 
 
@@ -61,6 +63,8 @@ class Store:
                 config.collection, embedding_function=None, metadata={"hnsw:space": "cosine"})
             self.catalog_collection = self.client.get_or_create_collection(
                 config.collection + CATALOG_SUFFIX, embedding_function=None)
+            self.facts_collection = self.client.get_or_create_collection(
+                config.collection + FACTS_SUFFIX, embedding_function=None)
             self.max_batch = self.client.get_max_batch_size()
         except Exception as exc:
             raise StoreUnavailable(f"the Chroma store at {self.location} is not usable: {exc}") from exc
@@ -126,6 +130,7 @@ class Store:
 
     def delete_document(self, doc_id: str) -> None:
         self._call(self.chunks.delete, where={"doc_id": doc_id})
+        self._call(self.facts_collection.delete, where={"doc_id": doc_id})
         self._call(self.catalog_collection.delete, ids=[doc_id])
         self._call(self.catalog_collection.upsert, ids=[GENERATION_ID], metadatas=[_stamp()],
                    embeddings=[[0.0]])
@@ -146,10 +151,50 @@ class Store:
                        metadatas=metadatas[at:end], embeddings=embeddings[at:end])
 
     def delete_other_versions(self, doc_id: str, keep: str) -> None:
-        self._call(self.chunks.delete, where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep}}]})
+        where = {"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep}}]}
+        self._call(self.chunks.delete, where=where)
+        self._call(self.facts_collection.delete, where=where)
 
     def delete_version(self, doc_id: str, version: str) -> None:
-        self._call(self.chunks.delete, where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+        where = {"$and": [{"doc_id": doc_id}, {"version": version}]}
+        self._call(self.chunks.delete, where=where)
+        self._call(self.facts_collection.delete, where=where)
+
+    # --- facts ---------------------------------------------------------------------------
+
+    @staticmethod
+    def fact_id(doc_id: str, version: str, i: int) -> str:
+        return f"{doc_id}:{version}:f{i:06d}"
+
+    def upsert_facts(self, doc_id: str, version: str, texts: list[str], metadatas: list[dict]) -> None:
+        """A document version's facts: the span text each was read from, its fields as metadata."""
+        ids = [self.fact_id(doc_id, version, i) for i in range(len(texts))]
+        for at in range(0, len(ids), self.max_batch):
+            end = at + self.max_batch
+            self._call(self.facts_collection.upsert, ids=ids[at:end], documents=texts[at:end],
+                       metadatas=[{**m, "doc_id": doc_id, "version": version} for m in metadatas[at:end]],
+                       embeddings=[[0.0]] * len(ids[at:end]))
+
+    def delete_facts_from(self, doc_id: str, version: str, keep: int, had: int) -> None:
+        """Drop a version's facts numbered `keep` and above (up to `had`, what it held)."""
+        ids = [self.fact_id(doc_id, version, i) for i in range(keep, had)]
+        if ids:
+            self._call(self.facts_collection.delete, ids=ids)
+
+    def documents_facts(self, entries: dict[str, dict[str, Any]]) -> dict:
+        """The facts of these catalog entries' versions, fetched by id (the catalog's `facts`
+        count says how many each has)."""
+        ids = [self.fact_id(doc_id, m["version"], i) for doc_id, m in entries.items()
+               for i in range(int(m.get("facts", 0) or 0))]
+        if not ids:
+            return {"ids": [], "documents": [], "metadatas": []}
+        got = {"ids": [], "documents": [], "metadatas": []}
+        for at in range(0, len(ids), self.max_batch):
+            page = self._call(self.facts_collection.get, ids=ids[at:at + self.max_batch],
+                              include=["documents", "metadatas"])
+            for key in got:
+                got[key] += page[key]
+        return got
 
     def count(self) -> int:
         return self._call(self.chunks.count)

@@ -52,9 +52,24 @@ class Citation:
     publisher: str = ""
     fr_citation: str = ""
     score: float = 0.0
+    url: str = ""  # the document's web address, when it has one
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "reference": self.reference}
+
+    @property
+    def reference(self) -> str:
+        """The document as a memo names it: title, FR citation or web address, published date.
+        Never a local path: a memo is read on other machines."""
+        url = self.url or (self.file if self.file.startswith(("http://", "https://")) else "")
+        parts = [self.title or (url or self.file.replace("\\", "/").rsplit("/", 1)[-1]),
+                 self.fr_citation, url if url and url != self.title else "",
+                 f"published {self.published}" if self.published else "undated"]
+        return ", ".join(p for p in parts if p)
+
+    def footnote(self) -> str:
+        """A Markdown footnote: the document and the quoted passage."""
+        return f"[^{self.n}]: {md_text(self.reference)}: “{md_text(' '.join(self.text.split()))}”"
 
 
 @dataclass
@@ -94,8 +109,7 @@ class Answer:
         """The answer with footnote markers, ready to paste into a memo."""
         body = " ".join(md_text(s.text) + "".join(f"[^{n}]" for n in s.citations)
                         for s in self.sentences) or md_text(self.text)
-        notes = [f"[^{c.n}]: {md_text(c.title)} ({c.published or 'undated'}), {md_text(c.file)}, "
-                 f"chars {c.start}–{c.end}: “{md_text(c.text)}”" for c in self.citations]
+        notes = [c.footnote() for c in self.citations]
         return "\n\n".join([body, *(["\n".join(notes)] if notes else [])])
 
 
@@ -217,8 +231,7 @@ class Summary:
             out.append(f"- **Sources disagree on {md_text(c.subject)}:** {shown}")
         if self.notice:
             out += ["", f"_{self.notice}_"]
-        out += ["", *(f"[^{c.n}]: {md_text(c.title)} ({c.published or 'undated'}), {md_text(c.file)}, chars "
-                      f"{c.start}–{c.end}: “{cell(c.text)}”" for c in self.citations)]
+        out += ["", *(c.footnote() for c in self.citations)]
         return "\n".join(out).rstrip() + "\n"
 
     def to_csv(self) -> str:

@@ -1,7 +1,12 @@
-"""Errors ingestion raises: each names the file and says what is wrong with it."""
+"""Errors ListLens raises on purpose. `ListLensError` is the base of all of them (it lives here,
+in the lowest layer, so ingestion can use it; `listlens.index.errors` re-exports it)."""
 
 
-class IngestError(Exception):
+class ListLensError(Exception):
+    """Base class: anything the CLI or UI shows to the user as a plain message."""
+
+
+class IngestError(ListLensError):
     """A file that could not be turned into a document. The batch goes on without it."""
 
     def __init__(self, source: str, reason: str):

@@ -1,14 +1,17 @@
 """Web intake: fetch a page or an RSS/Atom feed over HTTP(S) and turn it into documents.
 
 A page goes through the same readers as a file (`read_bytes`), with its URL as its source, so its
-identity is the URL and re-fetching unchanged content adds nothing. A feed is parsed with the
-standard library (RSS 2.0, RSS 1.0/RDF and Atom); each item's link is fetched as a page and the
-item's title, date and link become metadata. Every failure is an `IngestError` naming the URL.
+identity is the URL and re-fetching unchanged content adds nothing. A feed is parsed by feedparser
+(RSS 0.9x/1.0/2.0 and Atom) once defusedxml has checked it declares no entities; each item's link
+is fetched as a page and the item's title, date and link become metadata. Every failure is an
+`IngestError` naming the URL.
 """
 
 from __future__ import annotations
 
+import io
 import socket
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -16,14 +19,14 @@ from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlparse
 from xml.etree import ElementTree
 
-from listlens.ingest.dates import parse_date
+import feedparser
+
 from listlens.ingest.errors import IngestError
-from listlens.ingest.readers import DEFAULT_MAX_BYTES, read_bytes
+from listlens.ingest.readers import DEFAULT_MAX_BYTES, parse_xml, read_bytes
 from listlens.ingest.types import ParsedDocument
 
 TIMEOUT_S = 20.0
 USER_AGENT = "ListLens/0.1 (+sanctions document intake)"
-_FEED_TYPES = ("rss", "atom", "rdf")
 # Content types that name the reader better than the URL does (most pages have no suffix).
 _SUFFIX_BY_TYPE = {"text/html": ".html", "application/xhtml+xml": ".html", "application/json": ".json",
                    "application/pdf": ".pdf", "text/plain": ".txt", "text/markdown": ".md",
@@ -70,67 +73,51 @@ def fetch(url: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = TIMEOUT
     return Fetched(url, data, content_type)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1].lower()
+def _looks_like_xml(data: bytes) -> bool:
+    head = data[:2048].lstrip()
+    return head.startswith(b"<") and b"<html" not in head.lower()
 
 
-def _root(fetched: Fetched) -> ElementTree.Element | None:
-    head = fetched.data[:2048].lstrip()
-    if not head.startswith(b"<") or b"<html" in head.lower():
-        return None
-    if b"<!ENTITY" in fetched.data:
-        raise IngestError(fetched.url, "XML with entity declarations is refused (entity expansion)")
+def _refuse_unsafe_xml(fetched: Fetched) -> None:
+    """Raise IngestError for a feed declaring entities (defusedxml's rules, as for XML files).
+    Malformed XML is left to feedparser, whose lenient parser reads many broken feeds."""
     try:
-        return ElementTree.fromstring(fetched.data)
-    except ElementTree.ParseError as exc:
-        if "rss" in fetched.content_type or "atom" in fetched.content_type:
-            raise IngestError(fetched.url, f"malformed feed: {exc}") from exc
-        return None  # some other broken XML: the readers will say what is wrong
+        parse_xml(fetched.data, fetched.url)
+    except ElementTree.ParseError:
+        pass
+
+
+def _parsed(fetched: Fetched) -> feedparser.FeedParserDict:
+    _refuse_unsafe_xml(fetched)
+    # A stream, so feedparser never takes the data for a URL or a file name to open.
+    return feedparser.parse(io.BytesIO(fetched.data))
 
 
 def is_feed(fetched: Fetched) -> bool:
     if any(t in fetched.content_type for t in ("rss", "atom")):
         return True
-    root = _root(fetched)
-    return root is not None and _local(root.tag) in ("rss", "feed", "rdf")
+    return _looks_like_xml(fetched.data) and bool(_parsed(fetched).version)
 
 
-def _child_text(el: ElementTree.Element, *names: str) -> str:
-    for child in el:
-        if _local(child.tag) in names and (child.text or "").strip():
-            return " ".join(child.text.split())
-    return ""
-
-
-def _atom_link(entry: ElementTree.Element) -> str:
-    links = [c for c in entry if _local(c.tag) == "link"]
-    for link in links:
-        if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return link.get("href", "")
-    return links[0].get("href", "") if links else ""
+def _date(entry: feedparser.FeedParserDict) -> str:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return time.strftime("%Y-%m-%d", parsed) if parsed else ""
 
 
 def parse_feed(fetched: Fetched) -> list[FeedItem]:
-    """The items of an RSS or Atom feed, links made absolute. Raises IngestError if malformed."""
-    root = _root(fetched)
-    if root is None or _local(root.tag) not in ("rss", "feed", "rdf"):
+    """The items of an RSS (0.9x, 1.0, 2.0) or Atom feed, parsed by feedparser, links made
+    absolute. Raises IngestError when the data is no feed or a broken one with no usable item."""
+    if not _looks_like_xml(fetched.data):
         raise IngestError(fetched.url, "malformed feed: not RSS or Atom XML")
-    items: list[FeedItem] = []
-    for el in root.iter():
-        kind = _local(el.tag)
-        if kind == "item":  # RSS 2.0 and RSS 1.0
-            link = _child_text(el, "link") or _child_text(el, "guid")
-            date = _child_text(el, "pubdate", "date", "published")
-        elif kind == "entry":  # Atom
-            link = _atom_link(el)
-            date = _child_text(el, "published", "updated")
-        else:
-            continue
-        if link:
-            items.append(FeedItem(_child_text(el, "title"), urljoin(fetched.url, link.strip()),
-                                  parse_date(date) or "" if date else ""))
-    if not items and not any(_local(e.tag) in ("channel", "title") for e in root.iter()):
-        raise IngestError(fetched.url, "malformed feed: no channel and no items")
+    feed = _parsed(fetched)
+    # feedparser reads what it can of a broken feed and flags it ("bozo"); a feed it could
+    # read no item from is an error, not an empty feed.
+    items = [FeedItem(" ".join(e.get("title", "").split()), urljoin(fetched.url, e.link.strip()),
+                      _date(e)) for e in feed.entries if e.get("link")]
+    if not feed.version and not items:
+        raise IngestError(fetched.url, "malformed feed: not RSS or Atom XML")
+    if feed.bozo and not items:
+        raise IngestError(fetched.url, f"malformed feed: {feed.get('bozo_exception')}")
     return list({i.link: i for i in items}.values())  # one item per link, feed order
 
 

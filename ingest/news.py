@@ -9,9 +9,12 @@ headers, tag blocks, image lines and page chrome are kept out of the canonical t
 from __future__ import annotations
 
 import re
-from collections import Counter
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+import trafilatura
+from trafilatura.settings import use_config
 
 from listlens.ingest.dates import long_date, parse_date
 from listlens.ingest.errors import IngestError
@@ -191,121 +194,76 @@ def parse_fr_abstract(fields: dict[str, str], body: str, source: str) -> ParsedD
 
 # --- HTML articles ---------------------------------------------------------------------------
 
-_CHROME_TAGS = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "svg",
-                "button", "iframe", "template", "figure", "select"}
-_CHROME_WORDS = re.compile(r"related|share|social|author-?bio|about-the-author|newsletter|"
-                           r"subscribe|comment|breadcrumb|promo|advert|\bads?\b|cookie|sidebar|"
-                           r"\bmenu\b|tags|popular|recommend|signup|paywall", re.I)
-_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-          "table", "blockquote", "pre", "dd", "dt", "td", "th", "ul", "ol", "main"}
-_VOID = {"br", "img", "meta", "link", "input", "hr", "source", "wbr", "area", "base", "col", "embed"}
+# trafilatura finds the article in a page (and drops navigation, widgets, comments). Below its
+# default of 250 characters of article it falls back to a baseline that keeps the page chrome:
+# a short press release is an article too. Its own date guesses are not used (it takes dates
+# from link URLs, such as an FR document's), so its extensive date search is off.
+_TRAFILATURA = use_config()
+_TRAFILATURA.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+_TRAFILATURA.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
+_HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
+_ROW_OR_ITEM = re.compile(r"^\s*(?:\||[-*+] |\d+[.)] )", re.M)
+# HTML5's page furniture is never the article. trafilatura leaves it out, but its fallbacks for
+# pages with little text (readability, a plain-text baseline) would bring a menu back as text.
+_FURNITURE = ("//nav | //aside | //header[not(ancestor::article or ancestor::main)]"
+              " | //footer[not(ancestor::article or ancestor::main)]")
 
 
-class _Article(HTMLParser):
-    """Text of the page's <article> (or <main>, or the body), without chrome or widgets."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool]] = []  # (tag, opened a skipped region)
-        self.open_count: Counter[str] = Counter()  # O(1) "is this tag open?" on deep pages
-        self.skip = 0
-        self.zones: dict[str, list[str]] = {"article": [], "main": [], "body": []}
-        self.inside = {"article": 0, "main": 0}
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self.h1 = ""
-        self.in_title = self.in_h1 = False
-        self.fr_link = ""  # href of the open <a> when it links a Federal Register document
-
-    def _emit(self, text: str) -> None:
-        for zone in ("article", "main"):
-            if self.inside[zone]:
-                self.zones[zone].append(text)
-        self.zones["body"].append(text)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {k: v or "" for k, v in attrs}
-        if tag == "meta":
-            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
-            if key and attrs.get("content"):
-                self.meta.setdefault(key.lower(), attrs["content"])
-        if tag == "time" and attrs.get("datetime"):
-            self.meta.setdefault("time", attrs["datetime"])
-        if tag == "link" and attrs.get("rel") == "canonical" and attrs.get("href"):
-            self.meta.setdefault("canonical", attrs["href"])
-        if tag == "a" and FR_DOC_LINK.match(attrs.get("href", "")):
-            self.fr_link = attrs["href"]
-        if tag in _VOID:
-            if tag == "br" and not self.skip:
-                self._emit("\n")
-            return
-        marker = f"{attrs.get('class', '')} {attrs.get('id', '')} {attrs.get('role', '')}"
-        # Class/id words only mark widgets inside the page; a <body class="has-sidebar"> or
-        # <article class="share-enabled"> is still the content.
-        skipped = tag in _CHROME_TAGS or (tag not in ("html", "body", "article", "main")
-                                          and bool(_CHROME_WORDS.search(marker)))
-        self.stack.append((tag, skipped))
-        self.open_count[tag] += 1
-        self.skip += skipped
-        if tag in self.inside:
-            self.inside[tag] += 1
-        self.in_title |= tag == "title"
-        self.in_h1 |= tag == "h1"
-        if tag in _BLOCK and not self.skip:
-            self._emit("\n")
-
-    def handle_endtag(self, tag):
-        if tag in _VOID or not self.open_count[tag]:
-            return
-        if tag == "a" and self.fr_link and not self.skip:
-            self._emit(f" ({self.fr_link})")
-        self.fr_link = ""
-        while self.stack:  # close unclosed children too (HTML in the wild)
-            open_tag, skipped = self.stack.pop()
-            self.open_count[open_tag] -= 1
-            self.skip -= skipped
-            if open_tag in self.inside:
-                self.inside[open_tag] -= 1
-            if open_tag in _BLOCK and not self.skip:
-                self._emit("\n")
-            self.in_title &= open_tag != "title"
-            self.in_h1 &= open_tag != "h1"
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        if self.in_title:
-            self.title += data
-        elif not self.skip:
-            if self.in_h1:
-                self.h1 += data
-            self._emit(data)
+def _one_line_paragraphs(markdown: str) -> str:
+    """Join the source's line breaks inside a paragraph (they are not breaks in the text);
+    table rows and list items keep a line each."""
+    return "\n\n".join(block if _ROW_OR_ITEM.search(block) else " ".join(block.split())
+                        for block in markdown.split("\n\n"))
 
 
-def _lines(parts: list[str]) -> str:
-    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parts).split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(line if line else "" for line in lines)).strip()
+def _page_meta(tree) -> dict[str, str]:
+    """The page's <meta> fields (lower-case keys), <time datetime>, canonical link, <title>
+    and first <h1>."""
+    m: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop")
+        if key and el.get("content"):
+            m.setdefault(key.lower(), el.get("content"))
+    for el in tree.iter("time"):
+        if el.get("datetime"):
+            m.setdefault("time", el.get("datetime"))
+            break
+    for el in tree.iter("link"):
+        if el.get("rel") == "canonical" and el.get("href"):
+            m.setdefault("canonical", el.get("href"))
+    for tag in ("title", "h1"):
+        el = next(tree.iter(tag), None)
+        m[f"<{tag}>"] = " ".join(el.text_content().split()) if el is not None else ""
+    return m
 
 
 def html_article(html: str) -> tuple[str, Meta]:
-    """(article text, metadata) of an HTML page, chrome removed; text has blank-line paragraphs."""
-    parser = _Article()
-    parser.feed(html)
-    parser.close()
-    text = ""
-    for zone in ("article", "main", "body"):
-        text = _lines(parser.zones[zone])
-        if len(text) > 200 or zone == "body":
-            break
-    text = re.sub(r"\n+", "\n\n", text)  # every block its own paragraph
-    m = parser.meta
+    """(article text, metadata) of an HTML page, chrome removed; text has blank-line paragraphs,
+    tables as Markdown rows (one line per row) and links to Federal Register documents kept as
+    "words (URL)"."""
+    tree = trafilatura.load_html(html)
+    if tree is None and html.strip():  # it turns down some fragments ("<p>...</p>") lxml reads
+        try:
+            tree = lxml.html.document_fromstring(html)
+        except (lxml.etree.ParserError, ValueError):
+            tree = None
+    if tree is None:
+        return "", {}
+    m = _page_meta(tree)
+    for el in tree.xpath(_FURNITURE):
+        el.drop_tree()
+    markdown = trafilatura.extract(tree, output_format="markdown", include_links=True,
+                                   include_tables=True, include_images=False, include_comments=False,
+                                   deduplicate=False, config=_TRAFILATURA) or ""
+    text = _tidy(_one_line_paragraphs(_HEADING.sub("", markdown)))  # headings: plain lines
     published = None
     for key in ("article:published_time", "datepublished", "date", "dc.date", "pubdate", "time"):
         if key in m and (published := parse_date(m[key])):
             break
     url = m.get("og:url") or m.get("canonical", "")
     publisher = m.get("og:site_name", "")
-    meta = flat_meta({"title": (m.get("og:title") or parser.h1 or parser.title).strip(),
+    meta = flat_meta({"title": (m.get("og:title") or m["<h1>"] or m["<title>"]).strip(),
                       "published": published, "publisher": publisher, "url": url,
                       "author": m.get("author") or m.get("article:author", ""),
                       "doc_type": _doc_type(publisher, url, text[:400])})

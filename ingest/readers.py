@@ -18,9 +18,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
+import defusedxml.ElementTree
+from defusedxml import DefusedXmlException, EntitiesForbidden
+
 from listlens.ingest import federal_register, lists, news, regulations
 from listlens.ingest.dates import parse_date
 from listlens.ingest.errors import IngestError
+from listlens.ingest.facts import read_facts
 from listlens.ingest.types import Meta, ParsedDocument, Section
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".json", ".csv", ".pdf")
@@ -79,6 +83,7 @@ def read_bytes(data: bytes, source: str, suffix: str | None = None) -> list[Pars
         doc.metadata.setdefault("content_hash", content_hash(data))
         doc.metadata.setdefault("title", Path(source).stem)
         doc.metadata["source"] = doc.source
+        doc.facts = read_facts(doc, data if suffix in (".html", ".htm") else None)
     return docs
 
 
@@ -181,9 +186,16 @@ def read_html(data: bytes, source: str) -> list[ParsedDocument]:
 # --- XML -------------------------------------------------------------------------------------
 
 def parse_xml(data: bytes, source: str) -> ElementTree.Element:
-    if b"<!DOCTYPE" in data[:2048] and b"<!ENTITY" in data:
-        raise IngestError(source, "XML with entity declarations is refused (entity expansion)")
-    return ElementTree.fromstring(data)
+    """The XML's root element, parsed by defusedxml: entity declarations (an entity-expansion
+    "billion laughs" bomb, or an external entity reading a local file) are refused with an
+    IngestError. Malformed XML raises ElementTree.ParseError."""
+    try:
+        return defusedxml.ElementTree.fromstring(data)
+    except EntitiesForbidden as exc:
+        raise IngestError(source, f"XML with entity declarations is refused (entity expansion or "
+                                  f"external entities; declares '{exc.name}')") from exc
+    except DefusedXmlException as exc:
+        raise IngestError(source, f"XML refused as unsafe: {exc}") from exc
 
 
 def read_xml(data: bytes, source: str) -> list[ParsedDocument]:

@@ -20,7 +20,7 @@ def served(library, **settings_kwargs):
     from listlens.app.settings import Settings
     from listlens.app.ui import build, launch
 
-    settings = Settings(index=library.config, host="127.0.0.1", port=free_port(), **settings_kwargs)
+    settings = Settings.for_library(library.config, host="127.0.0.1", port=free_port(), **settings_kwargs)
     demo = build(library, settings)
     launch(demo, settings, prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{settings.port}/"

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from listlens.index.errors import InvalidInput
+
 from listlens.evals.runner import eval_config, parse_specs
 from listlens.index.config import IndexConfig
 
@@ -18,7 +20,7 @@ def test_the_baseline_keeps_its_extractive_composer_when_listlens_runs_an_llm():
 
 
 def test_settings_a_run_may_not_change_are_refused():
-    with pytest.raises(ValueError, match="not a setting"):
-        parse_specs("listlens:collection=other", IndexConfig())
-    with pytest.raises(ValueError, match="unknown configuration"):
-        parse_specs("fancy", IndexConfig())
+    with pytest.raises(InvalidInput, match="not a setting"):
+        parse_specs("listlens:collection=other", IndexConfig(data_dir=Path("/tmp/x")))
+    with pytest.raises(InvalidInput, match="unknown configuration"):
+        parse_specs("fancy", IndexConfig(data_dir=Path("/tmp/x")))

@@ -55,3 +55,12 @@ def test_lookup_by_partial_name():
 
 def test_ordinary_questions_name_no_entity():
     assert TABLE.find_in("What license review policy applies to the entities?") == []
+
+
+def test_names_in_other_scripts_are_found_by_their_transliteration():
+    # Cyrillic and Chinese names used to fold to "" and could never be found.
+    cyrillic = table(("Rostec", ["Ростех"]), ("Almaz-Antey", ["Алмаз-Антей"]), ("Huawei", ["华为"]))
+    assert [e.name for e in cyrillic.find_in("Когда Ростех попал в список?")] == ["Rostec"]
+    assert [e.name for e in cyrillic.find_in("Why was Rostekh listed?")] == ["Rostec"]
+    assert cyrillic.lookup("Алмаз-Антей")[0].name == "Almaz-Antey"
+    assert [e.name for e in cyrillic.find_in("华为 was added in 2019")] == ["Huawei"]

@@ -117,7 +117,7 @@ def test_an_llm_narrative_is_checked_and_invented_sentences_dropped(sample_libra
 
     lib = sample_library
     docs = lib._select([str(SPYWARE_DOCS[0])], None, None, None)
-    summary = summarize(lib.store, docs, lib.embedder, Scripted(), lib.retriever().entities)
+    summary = summarize(lib.store, docs, lib.embedder, Scripted())
     assert summary.backend == "scripted"
     said = [s.text for s in summary.sentences]
     assert said[0] == "NSO Group and Candiru were listed for supplying spyware to foreign governments."
@@ -130,7 +130,7 @@ def test_local_model_narrative(sample_library, local_generator):  # noqa: F811
     lib = sample_library
     docs = lib._select([str(p) for p in SPYWARE_DOCS], None, None, None)
     started = time.perf_counter()
-    summary = summarize(lib.store, docs, lib.embedder, local_generator, lib.retriever().entities)
+    summary = summarize(lib.store, docs, lib.embedder, local_generator)
     print(f"local summary in {time.perf_counter() - started:.1f} s via {summary.backend}")
     assert len(summary.rows) == 4
     _assert_cited(summary)
@@ -188,4 +188,55 @@ def test_november_2021_news_names_the_four_companies_with_reasons(shared_library
         assert country in row.countries, row
         assert reason in row.reason.lower(), row
     assert len(summary.rows) <= 6, [r.entity for r in summary.rows]  # little noise besides
+    _assert_cited(summary)
+
+
+def test_table_article_gives_one_row_per_table_entity_and_states_the_count(library, tmp_path):
+    from tests.ingest.test_facts import TABLE_ARTICLE
+
+    path = tmp_path / "brokers.md"
+    path.write_bytes(TABLE_ARTICLE)
+    assert library.ingest([path]).ok
+    summary = library.summarize(doc_ids=[str(path)])
+    rows = {r.entity: r for r in summary.rows}
+    assert set(rows) == {"Halcyon Avionics Ltd.", "Borealis Optics LLC", "Kestrel Parts (HK) Co., Ltd.",
+                         "Vostok Trade House"}
+    vostok = rows["Vostok Trade House"]
+    assert vostok.countries == ["Russia"] and vostok.action == "added" and vostok.list_name == "Entity List"
+    assert vostok.reason == "Procuring navigation modules for the Russian army."
+    # The article says five; its table names four: the headline says both.
+    assert summary.headline.startswith("5 entities added to the Entity List (4 of them named)")
+    _assert_cited(summary)
+    by_n = {c.n: c for c in summary.citations}
+    assert any(vostok.reason in by_n[n].text for n in vostok.citations)  # the row quotes its reason
+
+
+def test_designation_is_designated_and_an_injected_line_is_never_a_row_or_footnote(library, tmp_path):
+    from tests.ingest.test_facts import DESIGNATION
+
+    path = tmp_path / "pelican.txt"
+    path.write_bytes(DESIGNATION)
+    assert library.ingest([path]).ok
+    summary = library.summarize(doc_ids=[str(path)])
+    rows = {r.entity: r for r in summary.rows}
+    assert set(rows) == {"Pelican Exchange OU", "Ivo Tamm", "Liisa Kask"}
+    assert all(r.action == "designated" and r.list_name == "SDN List" for r in rows.values())
+    assert rows["Pelican Exchange OU"].aliases == ["Pelican"]
+    assert not any("ignore previous" in c.text.lower() for c in summary.citations)
+    assert "removed" not in summary.headline
+    _assert_cited(summary)
+
+
+def test_sample_november_2021_reads_tables_designations_and_skips_injected_text(sample_library):
+    summary = sample_library.summarize(since="2021-11-01", until="2021-11-30")
+    rows = {r.entity: r for r in summary.rows}
+    assert rows["Chatex"].action == "designated" and rows["Chatex"].list_name == "SDN List"
+    assert rows["Moscow Institute of Physics and Technology"].list_name == "MEU List"
+    assert rows["Muhammad Farrukh"].countries == ["Pakistan"]
+    assert "Hefei National Laboratory for Physical Sciences at Microscale" in rows
+    names = " ".join(rows)
+    for not_a_party in ("SDN", "Technology", "Raimondo", "Treasury", "Commerce"):
+        assert not_a_party not in rows and "Raimondo" not in names
+    assert not any(r.action == "removed" for r in summary.rows)
+    assert not any("ignore previous" in c.text.lower() for c in summary.citations)
     _assert_cited(summary)

@@ -1,5 +1,6 @@
 """Shared paths and small helpers for the ingest tests."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,10 @@ from listlens.ingest.readers import read_path
 from listlens.ingest.types import ParsedDocument
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
-# The shared evaluation corpus sits next to the project checkout (../shared/corpus).
-CORPUS = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "raw"
+# The shared evaluation corpus sits next to the project checkout (../shared/corpus); a checkout
+# elsewhere (a worktree) names it with LISTLENS_SHARED_CORPUS.
+CORPUS = Path(os.environ.get("LISTLENS_SHARED_CORPUS") or
+              Path(__file__).parents[2] / ".." / "shared" / "corpus") / "raw"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
 
 

@@ -32,7 +32,19 @@ RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Agency releases
 ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
 <title>Rules</title><entry><title>Drone brokers</title><link rel="alternate" href="/press/a"/>
 <updated>2024-03-05T12:00:00Z</updated></entry></feed>"""
+RDF = """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://example.org/"><title>Notices</title></channel>
+<item rdf:about="http://example.org/n/1"><title>Broker listed</title><link>/press/a</link>
+<dc:date>2024-03-05T08:00:00Z</dc:date></item></rdf:RDF>"""
+GUID_ONLY = """<?xml version="1.0"?><rss version="2.0"><channel><title>Releases</title>
+<item><title>Network designated</title><guid isPermaLink="true">/press/b</guid></item>
+</channel></rss>"""
+BOMB = """<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
+<rss version="2.0"><channel><title>&b;</title></channel></rss>"""
 ROUTES = {
+    "/feed.rdf": ("application/rdf+xml", RDF), "/guid.rss": ("application/rss+xml", GUID_ONLY),
+    "/bomb.rss": ("application/rss+xml", BOMB), "/feed.xml": ("text/xml", RSS),
     "/press/a": ("text/html", PAGE_A), "/press/b": ("text/html", PAGE_B),
     "/feed.rss": ("application/rss+xml", RSS), "/feed.atom": ("application/atom+xml", ATOM),
     "/broken.rss": ("application/rss+xml", "<rss><channel><item><title>cut off"),
@@ -81,6 +93,25 @@ def test_rss_items_are_parsed_with_absolute_links_and_dates(site):
 def test_atom_entries_are_parsed(site):
     items = parse_feed(fetch(f"{site}/feed.atom"))
     assert [(i.link, i.published) for i in items] == [(f"{site}/press/a", "2024-03-05")]
+
+
+def test_rss_1_and_guid_only_items_are_parsed(site):
+    page = fetch(f"{site}/feed.rdf")
+    assert is_feed(page)
+    assert [(i.title, i.link, i.published) for i in parse_feed(page)] == [
+        ("Broker listed", f"{site}/press/a", "2024-03-05")]
+    assert [i.link for i in parse_feed(fetch(f"{site}/guid.rss"))] == [f"{site}/press/b"]
+
+
+def test_a_feed_served_as_plain_xml_is_recognised(site):
+    page = fetch(f"{site}/feed.xml")
+    assert is_feed(page) and len(parse_feed(page)) == 2
+
+
+def test_a_feed_declaring_entities_is_refused(site):
+    with pytest.raises(IngestError, match="entity declarations is refused") as err:
+        parse_feed(fetch(f"{site}/bomb.rss"))
+    assert f"{site}/bomb.rss" in str(err.value)
 
 
 def test_a_page_is_read_as_html_with_its_url_as_identity(site):

@@ -77,3 +77,34 @@ def test_markdown_article_with_front_matter_prefers_the_original_date():
     [doc] = read_bytes(text, "repost.md")
     assert (doc.metadata["doc_type"], doc.metadata["published"]) == ("news", "2021-11-04")
     assert doc.text == "Body of the re-posted piece."
+
+
+TABLE_PAGE = b"""<html><head><title>Three suppliers listed | Example Wire</title></head><body>
+<nav><a href="/">Home</a> <a href="/trade">Trade</a></nav>
+<article><h1>Three suppliers listed</h1>
+<p>The Bureau of Industry and Security added three suppliers of drone parts to the Entity List,
+the rule (<a href="https://www.federalregister.gov/documents/2031/05/06/2031-11111/additions">2031-11111</a>) says.</p>
+<table><thead><tr><th>Entity</th><th>Country</th><th>Reason</th></tr></thead><tbody>
+<tr><td>Kestrel Avionics Ltd.</td><td>China</td><td>Supplied flight controllers to a military end user</td></tr>
+<tr><td>Vantor Components</td><td>Turkey</td><td>Diverted engines to Iran</td></tr>
+<tr><td>Ostrava Motion s.r.o.</td><td>Czechia</td><td>Re-exported servo motors without a license</td></tr>
+</tbody></table>
+<p>Exports to the three firms now need a license, <a href="https://news.example.com/policy">officials said</a>.</p>
+</article><footer>Copyright Example Wire</footer></body></html>"""
+
+
+def test_html_tables_keep_one_row_per_line_and_fr_links_stay():
+    [doc] = read_bytes(TABLE_PAGE, "suppliers.html")
+    lines = doc.text.split("\n")
+    for entity, country in (("Kestrel Avionics Ltd.", "China"), ("Vantor Components", "Turkey"),
+                            ("Ostrava Motion s.r.o.", "Czechia")):
+        assert any(entity in line and country in line for line in lines), entity
+    assert "(https://www.federalregister.gov/documents/2031/05/06/2031-11111/additions)" in doc.text
+    assert "officials said." in doc.text and "news.example.com" not in doc.text  # other links: words only
+    assert "Home" not in doc.text and "Copyright" not in doc.text
+
+
+def test_a_short_page_without_semantic_markup_is_still_read():
+    [doc] = read_bytes(b"<html><body><div class='copy'>Quill Maritime was added to the Entity List "
+                       b"on 2 May 2031.</div></body></html>", "short.html")
+    assert doc.text == "Quill Maritime was added to the Entity List on 2 May 2031."

@@ -85,3 +85,25 @@ def test_every_corpus_document_has_a_date_and_sections_or_text():
         for doc in read_path(path):
             assert len(doc.metadata.get("published", "")) == 10, path
             assert doc.text.strip(), path
+
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<notice><p>&lol3;</p></notice>"""
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE notice [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<notice><p>Read this: &secret;</p></notice>"""
+
+
+@pytest.mark.parametrize("data", [BOMB, EXTERNAL, BOMB.replace(b"<!DOCTYPE", b"\n" * 3000 + b"<!DOCTYPE")])
+def test_xml_declaring_entities_is_refused_with_a_clear_error(data):
+    with pytest.raises(IngestError, match="entity declarations is refused") as err:
+        read_bytes(data, "notice.xml")
+    assert "notice.xml" in str(err.value)
+
+
+def test_xml_with_a_plain_doctype_is_read():
+    doc = read_bytes(b'<?xml version="1.0"?><!DOCTYPE notice SYSTEM "notice.dtd">'
+                     b"<notice><p>Acme Optics was added to the Entity List.</p></notice>", "n.xml")[0]
+    assert "Acme Optics" in doc.text

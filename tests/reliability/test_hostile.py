@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from listlens.index.errors import InvalidInput
+
 from listlens.app.ui_library import safe_name, stage_upload, upload_dir_for
 from listlens.app.ui_render import answer_html, chat_text, sources_html
 from listlens.index.library import Library
@@ -143,7 +145,7 @@ def test_upload_names_cannot_escape_the_upload_folder(tmp_path, name):
     try:
         dest = stage_upload(src, upload_dir, 10_000_000)
         assert dest.parent == upload_dir.resolve() and dest.read_text() == src.read_text()
-    except ValueError as exc:  # refused with the reason, nothing written
+    except InvalidInput as exc:  # refused with the reason, nothing written
         assert "unsupported file type" in str(exc)
     for written in tmp_path.rglob("*"):  # nothing anywhere but the upload folder and our input
         assert written.is_relative_to(upload_dir) or written.is_relative_to(incoming), written
