@@ -227,7 +227,7 @@ class Library:
         from listlens.index.frame import parse
         from listlens.index.generate import compose_with_llm
         from listlens.index.structured import (answer_alias_count, answer_from_document_facts,
-                                               answer_from_records)
+                                               answer_from_facts, answer_from_records)
 
         started = time.perf_counter()
         question = clean_question(question)
@@ -249,6 +249,7 @@ class Library:
         passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip,
                                       containing=linked)
         counted = (answer_from_records(frame, self.store, retriever.versions)
+                   or answer_from_facts(frame, self.store, retriever.versions)
                    or answer_alias_count(frame, self.store, retriever.versions)
                    or answer_from_document_facts(frame, self.store, retriever.versions,
                                                  self._rule_naming(frame)))

@@ -295,3 +295,44 @@ def answer_membership(frame: Frame, store: Store, versions: dict[str, str],
         sentences.append(AnswerSentence(f"No {list_name} record for {name} is in the library.", []))
     text = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
     return Answer(frame.text, text, False, citations, sentences, [], "records")
+
+
+# --- counts and names read at ingest ------------------------------------------------------------
+
+def _unit_of(unit: str) -> str | None:
+    from listlens.index.frame import UNITS
+
+    return next((name for name, pattern in UNITS.items() if pattern.match(unit.lower())), None) if unit else None
+
+
+def answer_from_facts(frame: Frame, store: Store, versions: dict[str, str]) -> Answer | None:
+    """"How many entities did FR Doc. X add?" from the counts the document states, read at
+    ingest (ingest/facts.py) with the event and unit they count: a count of corrections never
+    answers a question about additions. None when the document states no such count (the
+    composer then reads the evidence), or when the question names no document."""
+    from listlens.index.facts import load_facts
+
+    if "count" not in frame.asks or frame.parts or not frame.documents or frame.countries:
+        return None
+    doc_ids = [d for d, m in store.ready_catalog().items() if m.get("fr_doc") in frame.documents]
+    if not doc_ids:
+        return None
+    wanted_unit = frame.count_unit or "entities"
+    found = [f for f in load_facts(store, versions, doc_ids)
+             if f.fact.count is not None and (frame.event is None or f.fact.action == frame.event)
+             and _unit_of(f.fact.count_unit) == wanted_unit
+             and (not frame.lists or not f.fact.list_name
+                  or any(n.split()[0].lower() in f.fact.list_name.lower() for n in frame.lists))]
+    if not found:
+        return None
+    fact = found[0]
+    counts = {f.fact.count for f in found}
+    if len(counts) > 1:
+        return None  # the document states different counts: leave it to the evidence
+    number = fact.fact.fr_doc or frame.documents[0]
+    to = {"added": "to", "removed": "from", "delisted": "from"}.get(fact.fact.action, "on")
+    where = f" {to} the {fact.fact.list_name}" if fact.fact.list_name else ""
+    text = f"FR Doc. {number} states that it {fact.fact.action} {fact.fact.count} {wanted_unit}{where}."
+    citation = fact.citation(1)
+    sentences = [AnswerSentence(text, [1]), AnswerSentence(citation.text, [1])]
+    return Answer(frame.text, f"{text} [1] {citation.text} [1]", False, [citation], sentences, [], "facts")

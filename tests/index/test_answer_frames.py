@@ -115,6 +115,13 @@ def test_a_count_of_additions_is_the_number_added_not_another_number(frames_libr
     assert "six" not in answer.sentences[0].text
 
 
+def test_a_count_the_document_states_is_answered_from_the_fact_read_at_ingest(frames_library):
+    answer = frames_library.ask("How many entities did FR Doc. 2031-00077 add to the Entity List?")
+    assert answer.backend == "facts"
+    assert answer.sentences[0].text == "FR Doc. 2031-00077 states that it added 33 entities to the Entity List."
+    assert "thirty-three (33) entities" in answer.citations[0].text
+
+
 @pytest.mark.parametrize("question", [
     "How many entries did FR Doc. 2031-00077 correct?",
     "What number of existing entries does FR Doc. 2031-00077 correct?",
