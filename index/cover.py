@@ -197,9 +197,13 @@ def fills(frame: Frame, slot: str, ev: Evidence, strict: bool = True) -> bool:
             return False  # a list record, or a table without a reason column, never says why
         return not strict or bool(REASON_CUES.search(text)) or _has_column(ev, _REASON_COLUMN)
     if slot == "role":
+        if kind in _RECORD_KINDS:
+            return False
         return bool(_ROLE.search(text)) and (bool(new_names(frame, text))
                                              or names_in(frame.entities + frame.names, text))
     if slot == "response":
+        if kind in _RECORD_KINDS or table_header(ev):
+            return False  # a list record or table row states a listing, never anyone's response
         # The actor's response to the focus: both are named in the sentence itself.
         actor = not frame.actor or names_in((frame.actor,), text) or _acronym_in(frame.actor, text)
         focus = frame.focus + frame.names

@@ -199,6 +199,9 @@ def _asks(text: str) -> tuple[str, ...]:
         asks.remove("amount")
     if "amount" in asks and "count" in asks:
         asks.remove("count")
+    if "count" in asks and {"docket", "rin", "document_number"} & set(asks) and not re.search(
+            r"\bhow many\b", asking, re.I):
+        asks.remove("count")  # "the docket number of ..." asks an identifier, not a count
     if "count" in asks and "names" in asks and not re.search(r"\b(which|name|list|identify)\b", asking, re.I):
         asks.remove("names")  # "what number of companies" asks a count
     if "aliases" in asks and "count" not in asks and "names" in asks:

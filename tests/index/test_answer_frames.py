@@ -181,6 +181,26 @@ def test_a_response_question_is_not_answered_by_the_entitys_record(frames_librar
 
 
 @pytest.mark.parametrize("question", [
+    "How did Armenia respond to the listing of Kestrel Systems?",
+    "How did Armenia react when Kestrel Systems was added?",
+    "What was Armenia's response to the Kestrel Systems listing?",
+])
+def test_a_record_naming_the_actor_and_the_entity_is_not_a_response(frames_library, question):
+    answer = frames_library.ask(question)
+    assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "What is the docket number of FR Doc. 2031-00077?",
+    "Which docket number does FR Doc. 2031-00077 carry?",
+    "Give the docket number of FR Doc. 2031-00077.",
+])
+def test_an_identifier_the_document_does_not_give_is_refused_not_counted(frames_library, question):
+    answer = frames_library.ask(question)
+    assert answer.refused and "33" not in answer.text
+
+
+@pytest.mark.parametrize("question", [
     "Is Zhongshan Radiance Photonics on the Entity List?",
     "Does Zhongshan Radiance Photonics appear on any list?",
     "Which list is Zhongshan Radiance Photonics on?",

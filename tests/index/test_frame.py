@@ -171,3 +171,13 @@ def test_months_are_constraints(question, months):
 def test_name_runs_keep_legal_forms_and_stop_at_question_words():
     assert name_runs("Did Vega Photonics Co., Ltd. ship parts?") == ["Vega Photonics Co., Ltd."]
     assert name_runs("Why was the Bank of Kestrel listed?") == ["Bank of Kestrel"]
+
+
+@pytest.mark.parametrize("question, slot", [
+    ("What is the docket number of FR Doc. 2030-01234?", "docket"),
+    ("Give the document number of the rule that added Orion Microsystems.", "document_number"),
+    ("What is the RIN number of FR Doc. 2030-01234?", "rin"),
+])
+def test_an_identifier_number_is_not_a_count(question, slot):
+    asks = parse(question, TABLE).asks
+    assert slot in asks and "count" not in asks
