@@ -74,10 +74,8 @@ def about_focus(frame: Frame, ev: Evidence) -> bool:
     """Does the sentence, its passage or its document name what the question is about? A name
     that matches no listed entity must be named as written: another entity that shares a word
     with it is not it."""
-    if frame.focus:
-        return names_in(frame.focus, context_text(ev))
-    if frame.names:
-        return names_in(frame.names, context_text(ev))
+    if frame.focus or frame.names:
+        return names_in(frame.focus + frame.names, context_text(ev))
     return True
 
 
@@ -195,7 +193,9 @@ def fills(frame: Frame, slot: str, ev: Evidence, strict: bool = True) -> bool:
     if slot == "reason":
         if kind in _RECORD_KINDS or (table_header(ev) and not _has_column(ev, _REASON_COLUMN)):
             return False  # a list record, or a table without a reason column, never says why
-        return not strict or bool(REASON_CUES.search(text)) or _has_column(ev, _REASON_COLUMN)
+        # Scoring prefers sentences that introduce a reason; a row under a reason column may
+        # answer, but does not outrank prose that gives one.
+        return not strict or bool(REASON_CUES.search(text))
     if slot == "role":
         if kind in _RECORD_KINDS:
             return False

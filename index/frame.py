@@ -43,7 +43,8 @@ _ASKS: list[tuple[str, re.Pattern]] = [
                                    r"(which|what) (FR |federal register )?(document|rule|final rule))\b", re.I)),
     ("count", re.compile(r"\b(how many|number of|what share|what percentage|what proportion|what portion|"
                          r"how much of)\b", re.I)),
-    ("amount", re.compile(r"\b(how much|what (total|amount|sum|value)|penalt(y|ies)|fines?\b|"
+    ("amount", re.compile(r"\b(how much|what (total|amount|sum|value)|total (dollar )?(value|amount)|"
+                          r"dollar (value|amount)|penalt(y|ies)|fines?\b|"
                           r"in dollars|worth)\b", re.I)),
     ("aliases", re.compile(r"\b(alias(es)?|a\.?k\.?a\.?s?|alternat(e|ive) names?|other names?|also known)\b", re.I)),
     ("membership", re.compile(r"^\s*(is|are|was|were|has|have)\b[^?]*\b(on|in|listed|designated|"
@@ -128,7 +129,7 @@ executive order e o eo rule final interim notice summary regulation regulations 
 supplement no what which who when why how where is are was were did does do has have name list
 identify according the a an in on of for and to under with by from news coverage article report
 reported press release announcement mr ms dr also rin docket give tell show find describe explain
-summarize summarise please
+summarize summarise please json csv xml pdf html txt file
 european
 """.split()) | frozenset(MONTH_NAMES) | frozenset(WEEKDAYS) | frozenset(n.lower() for n in NATIONALITIES)
 _COUNTRY_NAMES = frozenset(normalize(c) for c in COUNTRY_NAMES) | frozenset(

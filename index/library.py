@@ -235,7 +235,7 @@ class Library:
         retriever = self.retriever()
         frame = parse(question, retriever.entities)
         lists = lists_searched(retriever.catalog)
-        if "membership" in frame.asks and not frame.parts:
+        if "membership" in frame.asks and not frame.parts and (frame.entities or frame.names):
             answer = self.membership_answer(frame, retriever, lists)
             answer.latency_s = time.perf_counter() - started
             return answer
