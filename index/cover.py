@@ -193,9 +193,7 @@ def fills(frame: Frame, slot: str, ev: Evidence, strict: bool = True) -> bool:
     if slot == "reason":
         if kind in _RECORD_KINDS or (table_header(ev) and not _has_column(ev, _REASON_COLUMN)):
             return False  # a list record, or a table without a reason column, never says why
-        # Scoring prefers sentences that introduce a reason; a row under a reason column may
-        # answer, but does not outrank prose that gives one.
-        return not strict or bool(REASON_CUES.search(text))
+        return not strict or bool(REASON_CUES.search(text)) or _has_column(ev, _REASON_COLUMN)
     if slot == "role":
         if kind in _RECORD_KINDS:
             return False
