@@ -60,13 +60,11 @@ class EntityTable:
         self._by_start: dict[tuple[str, int], list[str]] = {}
         for word in self.vocabulary:
             self._by_start.setdefault((word[:2], len(word)), []).append(word)
-        self._by_prefix: dict[str, list[Entity]] = {}
-        for key, entity in self.entities.items():
+        self._prefix_keys: dict[str, list[str]] = {}
+        for key in self.entities:
             words = key.split()
             if len(words) > 3:
-                bucket = self._by_prefix.setdefault(" ".join(words[:3]), [])
-                if entity not in bucket:
-                    bucket.append(entity)
+                self._prefix_keys.setdefault(" ".join(words[:3]), []).append(key)
         self._seen: dict[tuple[str, int], list[tuple[Entity, str]]] = {}
 
     def clear_cache(self) -> None:
@@ -109,7 +107,8 @@ class EntityTable:
         return found
 
     def _mentions(self, text: str, limit: int) -> list[tuple[Entity, str]]:
-        tokens = self._correct(normalize(text).split(), text)
+        tokens, capitalised = _tokens(text)
+        tokens = self._correct(tokens, text)
         found: list[Entity] = []
         grams: list[str] = []
         used: set[int] = set()
@@ -121,6 +120,8 @@ class EntityTable:
                 entity = self.entities.get(gram)
                 if entity is None or (n == 1 and len(gram) < 4) or gram in _COMMON:
                     continue
+                if _name_goes_on(capitalised, i, i + n):
+                    continue  # part of a longer name: "Beijing" in "Beijing Radiance Optics"
                 if entity not in found:
                     found.append(entity)
                     grams.append(gram)
@@ -128,15 +129,25 @@ class EntityTable:
         pairs = list(zip(found, grams))
         if len(found) < limit:
             pairs += [(e, normalize(e.name)) for e in
-                      self._prefix_matches(tokens, used, limit - len(found), found)]
+                      self._prefix_matches(tokens, capitalised, used, limit - len(found), found)]
         return pairs[:limit]
 
-    def _prefix_matches(self, tokens, used, limit, found) -> list[Entity]:
+    def _prefix_matches(self, tokens, capitalised, used, limit, found) -> list[Entity]:
+        """Long names given by their opening words ("Hefei National Laboratory"). The name as
+        written must end where it stops matching: "Beijing Institute of Radiance" shares three
+        words with "Beijing Institute of Technology" and is another name."""
         out: list[Entity] = []
         for i in range(len(tokens) - 2):
             if i in used:
                 continue
-            for entity in self._by_prefix.get(" ".join(tokens[i:i + 3]), []):
+            for key in self._prefix_keys.get(" ".join(tokens[i:i + 3]), []):
+                entity = self.entities[key]
+                words = key.split()
+                k = 3
+                while k < len(words) and i + k < len(tokens) and tokens[i + k] == words[k]:
+                    k += 1
+                if _name_goes_on(capitalised, i, i + k) and k < len(words):
+                    continue
                 if entity not in found and entity not in out:
                     out.append(entity)
                     if len(out) >= limit:
@@ -144,19 +155,57 @@ class EntityTable:
         return out
 
     def lookup(self, name: str, limit: int = 10) -> list[Entity]:
-        """Entities whose name or alias is close to `name` (partial or misspelt)."""
+        """Entities whose name or alias is close to `name` (partial or misspelt). A partial name
+        must be the opening words of the listed one, or whole words of it; a shared word
+        ("Beijing", "Technology") is not a match."""
         key = normalize(name)
         if key in self.entities:
             return [self.entities[key]]
-        hits = [e for k, e in self.entities.items() if key and key in k]
+        hits = [e for k, e in self.entities.items() if key and (k.startswith(key + " ")
+                                                              or (len(key.split()) > 1 and f" {key} " in f" {k} "))]
         if not hits:
             close = process.extract(key, list(self.entities), scorer=fuzz.ratio, limit=limit, score_cutoff=80)
-            hits = [self.entities[k] for k, _score, _i in close]
+            hits = [self.entities[k] for k, _score, _i in close if _same_length_name(key, k)]
         unique: list[Entity] = []
         for e in hits:
             if e not in unique:
                 unique.append(e)
         return unique[:limit]
+
+
+_WORD = re.compile(r"[\w][\w&'’.-]*")
+# Lower-case or function words may sit inside a name without ending it ("Bank of China").
+_INSIDE_NAMES = frozenset({"of", "and", "for", "the", "de", "at", "in", "on"}) | LEGAL_FORMS
+
+
+def _tokens(text: str) -> tuple[list[str], list[bool]]:
+    """The normalised words of `text`, and for each whether it continues a name as written:
+    capitalised, joined to the word before by a space only, and not a legal form or connector."""
+    tokens: list[str] = []
+    goes_on: list[bool] = []
+    last_end = None
+    for m in _WORD.finditer(text):
+        word = m.group()
+        joined = (last_end is not None and text[last_end:m.start()].strip() == ""
+                  and not re.search(r"['’]s?$", text[:last_end]))  # a possessive ends a name
+        for k, t in enumerate(normalize(word).split()):
+            tokens.append(t)
+            goes_on.append((word[0].isupper() or word[0].isdigit()) and (joined or k > 0)
+                           and t not in _INSIDE_NAMES and len(t) > 1)
+        last_end = m.end()
+    return tokens, goes_on
+
+
+def _name_goes_on(goes_on: list[bool], start: int, end: int) -> bool:
+    """Whether the name as written runs on past tokens[start:end] (the next word is capitalised
+    and joined to it): the match is then only part of a longer name the question gives."""
+    return end < len(goes_on) and goes_on[end]
+
+
+def _same_length_name(a: str, b: str) -> bool:
+    """A misspelling keeps the number of words; a different name sharing most letters of a
+    long word does not."""
+    return len(a.split()) == len(b.split())
 
 
 # One-word names that are also ordinary words in questions.

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from listlens.index import cover
 from listlens.index.answer import Question, compose_extractive, refusal, scored_evidence
-from listlens.index.cite import align
+from listlens.index.cite import Evidence, align
+from listlens.index.frame import Frame
 from listlens.index.errors import LLMUnavailable
 from listlens.index.prompts import NOT_FOUND, answer_messages
 from listlens.index.text import sentence_spans
@@ -24,17 +26,22 @@ UNSUPPORTED = "The model's answer was not supported by the passages."
 _BRACKETS = re.compile(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]")
 
 
-def compose_with_llm(question_text: str, passages: list[Passage], embedder, generator,
+def compose_with_llm(frame: Frame, passages: list[Passage], embedder, generator,
                      min_score: float, on_token: Callable[[str], None] | None = None,
-                     names: tuple[str, ...] = ()) -> Answer:
-    question = Question.parse(question_text, names)
+                     lists_searched: tuple[str, ...] = ()) -> Answer:
+    """The model's answer to the frame, kept only where the evidence supports each sentence and
+    some kept sentence fills the slot asked; otherwise the extractive answer (or refusal)."""
+    question = Question.of(frame)
     evidence = scored_evidence(question, passages, embedder)
-    if not evidence:
-        return refusal(question, [], "Nothing in the library matches the question.")
+
+    def extractive() -> Answer:
+        return compose_extractive(frame, passages, embedder, min_score, lists_searched)
+
     ranked = sorted(evidence, key=lambda e: e.score, reverse=True)
-    if ranked[0].score < min_score * 0.8:
-        # Nothing close enough to bother the model with.
-        return refusal(question, ranked, "No passage answers it closely enough.")
+    if not ranked or ranked[0].score < min_score * 0.8 or not any(cover.covers(frame, e) for e in ranked):
+        # Nothing close enough, or nothing that fills the slot asked: the extractive composer
+        # says what the documents do hold.
+        return extractive()
     chosen = ranked[:MAX_EVIDENCE]
     try:
         if on_token is None:
@@ -46,23 +53,26 @@ def compose_with_llm(question_text: str, passages: list[Passage], embedder, gene
                 on_token(piece)
             reply = "".join(pieces)
     except LLMUnavailable as exc:
-        answer = compose_extractive(question_text, passages, embedder, min_score, names)
+        answer = extractive()
         answer.notice = f"{exc} — showing the extractive answer instead."
         return answer
     answer = check_reply(question, reply, chosen, embedder, generator.name)
     if answer.refused and answer.notice == UNSUPPORTED:
         # Nothing the model wrote could be checked against the passages; quoting them can.
-        quoted = compose_extractive(question_text, passages, embedder, min_score, names)
+        quoted = extractive()
         quoted.notice = UNSUPPORTED + " Showing the extractive answer instead."
         return quoted
     return answer
 
 
 def check_reply(question: Question, reply: str, evidence, embedder, backend: str) -> Answer:
-    """Keep the reply's sentences that the evidence supports, each with its citations."""
+    """Keep the reply's sentences that the evidence supports, each with its citations. The
+    reply must also answer the frame: some kept sentence fills the slot asked, from evidence
+    about the focus; else it counts as unsupported."""
+    frame = question.frame
     reply = reply.strip()
     if not reply or NOT_FOUND.lower() in reply.lower():
-        answer = refusal(question, evidence, "")
+        answer = refusal(frame, evidence, "")
         answer.text = answer.text.replace("  ", " ").strip()
         answer.backend = backend
         return answer
@@ -73,9 +83,15 @@ def check_reply(question: Question, reply: str, evidence, embedder, backend: str
     citations: list[Citation] = []
     by_evidence: dict[int, int] = {}
     sentences: list[AnswerSentence] = []
+    slot = cover.primary(frame.asks)
+    fills_slot = slot is None
     for claim, supporters in zip(claims, support):
         if not supporters:
             continue  # unsupported: dropped, never shown as if it were sourced
+        first = evidence[supporters[0]]
+        as_claim = Evidence(first.passage, first.start, first.end, claim)
+        fills_slot = fills_slot or any(cover.covers(frame, evidence[j]) for j in supporters) \
+            and cover.fills(frame, slot, as_claim, strict=False)
         numbers = []
         for j in supporters:
             if j not in by_evidence:
@@ -90,12 +106,12 @@ def check_reply(question: Question, reply: str, evidence, embedder, backend: str
                     score=round(ev.score, 4)))
             numbers.append(by_evidence[j])
         sentences.append(AnswerSentence(claim, numbers))
-    if not sentences:
-        answer = refusal(question, evidence, UNSUPPORTED)
+    if not sentences or not fills_slot:
+        answer = refusal(frame, evidence, UNSUPPORTED)
         answer.backend = backend
         answer.notice = UNSUPPORTED
         return answer
     text = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
     dropped = len(claims) - len(sentences)
     notice = f"{dropped} unsupported sentence(s) removed." if dropped else ""
-    return Answer(question.text, text, False, citations, sentences, [], backend, notice=notice)
+    return Answer(frame.text, text, False, citations, sentences, [], backend, notice=notice)

@@ -247,10 +247,13 @@ class Library:
     def ask(self, question: str, filters: Filters | None = None, backend: str | None = None,
             on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer from the library, every sentence cited, or refuse. `backend` overrides the
-        configured one; `on_token` receives an LLM's reply as it streams."""
-        from listlens.index.answer import Question, compose_extractive
+        configured one; `on_token` receives an LLM's reply as it streams. The question is
+        parsed once into a frame (index/frame.py); every later step takes the frame."""
+        from listlens.index.answer import compose_extractive
+        from listlens.index.frame import parse
         from listlens.index.generate import compose_with_llm
-        from listlens.index.structured import answer_alias_count, answer_from_document_facts, answer_from_records
+        from listlens.index.structured import (answer_alias_count, answer_from_document_facts,
+                                               answer_from_facts, answer_from_records)
 
         started = time.perf_counter()
         question = clean_question(question)
@@ -261,37 +264,38 @@ class Library:
             return membership
         backend = backend or self.config.backend
         retriever = self.retriever()
-        wants = Question.parse(question).wants
-        names = _named(retriever.entities, question)
+        frame = parse(question, retriever.entities)
+        lists = lists_searched(retriever.catalog)
+        if "membership" in frame.asks and not frame.parts and (frame.entities or frame.names):
+            answer = self.membership_answer(frame, retriever, lists)
+            answer.latency_s = time.perf_counter() - started
+            return answer
         skip: tuple[str, ...] = ()
-        if "reason" in wants:
+        if "reason" in frame.asks:
             skip = ("record", "table_entry")  # a list record never says why
-        elif "number" in wants and not names:
+        elif "count" in frame.asks and not frame.entities:
             skip = ("record",)  # one entity's record counts nothing; list summaries do
         # News names a rule's document number only in its link to the Federal Register.
-        linked = "federalregister.gov/" if "document" in wants else None
+        linked = "federalregister.gov/" if "document_number" in frame.asks else None
         passages = retriever.retrieve(question, self.config.top_k, filters, skip_kinds=skip,
                                       containing=linked)
-        # The chunks about the first entity the question names: its records, table entries.
-        entities = retriever.entities
-        named_ids = [i for e in (entities.find_in(question, limit=1) if entities is not None else [])
-                     for i in e.node_ids]
-        counted = (answer_from_records(question, self.store, retriever.versions, names)
-                   or answer_alias_count(question, self.store, retriever.versions, named_ids)
-                   or answer_from_document_facts(question, self.store, retriever.versions,
-                                                 self._rule_naming(named_ids, question)))
+        counted = (answer_from_records(frame, self.store, retriever.versions)
+                   or answer_from_facts(frame, self.store, retriever.versions)
+                   or answer_alias_count(frame, self.store, retriever.versions)
+                   or answer_from_document_facts(frame, self.store, retriever.versions,
+                                                 self._rule_naming(frame)))
         if counted is not None:
             counted.retrieved = passages
             counted.latency_s = time.perf_counter() - started
             return counted
         generator, notice = self._generator_or_notice(backend, "answer")
         if generator is None:
-            answer = compose_extractive(question, passages, self.embedder,
-                                        self.config.min_evidence_score, names)
+            answer = compose_extractive(frame, passages, self.embedder,
+                                        self.config.min_evidence_score, lists)
             answer.notice = notice
         else:
-            answer = compose_with_llm(question, passages, self.embedder, generator,
-                                      self.config.min_evidence_score, on_token, names)
+            answer = compose_with_llm(frame, passages, self.embedder, generator,
+                                      self.config.min_evidence_score, on_token, lists)
         answer.retrieved = passages
         answer.latency_s = time.perf_counter() - started
         return answer
@@ -346,11 +350,22 @@ class Library:
     def _rule_naming(self, entity_node_ids: list[str], question: str) -> str | None:
         """"Who signed the rule that added NSO Group?": the one rule whose Entity List table
         names the entity the question names; None when there is no such rule or several."""
+    def membership_answer(self, frame, retriever, lists: tuple[str, ...]) -> Answer:
+        """"Is X listed?", "Which list is X on?": answered from the records of the entity the
+        frame names, or "not found on the lists in the library" naming the lists searched.
+        The one place a membership question is answered (a name matcher can stand in here)."""
+        from listlens.index.structured import answer_membership
+
+        return answer_membership(frame, self.store, retriever.versions, lists)
+
+    def _rule_naming(self, frame) -> str | None:
+        """"Who signed the rule that added X?": the one rule whose Entity List table names the
+        entity the frame names; None when there is no such rule or several."""
         from listlens.index.structured import asks_document_fact, rules_naming
 
-        if not asks_document_fact(question):
+        if not asks_document_fact(frame):
             return None
-        rules = rules_naming(self.store, entity_node_ids)
+        rules = rules_naming(self.store, list(frame.entity_ids))
         return rules[0] if len(rules) == 1 else None
 
     def _generator_or_notice(self, backend: str, what: str) -> tuple[Any, str]:
@@ -505,14 +520,9 @@ _CATALOG_KEYS = {"source", "title", "doc_type", "published", "effective", "publi
                  "fr_citation", "fr_doc", "url", "list_name", "agency", "content_hash"}
 
 
-def _named(entities, question: str) -> tuple[str, ...]:
-    """Normalised names of the entities the question names, as written and in full."""
-    if entities is None:
-        return ()
-    from listlens.index.entities import normalize
-
-    found = entities.mentions(question)
-    return tuple(dict.fromkeys([g for _, g in found] + [normalize(e.name) for e, _ in found]))
+def lists_searched(catalog: dict[str, dict]) -> tuple[str, ...]:
+    """The lists the library holds records of, by name, for "not found on ..." answers."""
+    return tuple(sorted({str(m["list_name"]) for m in catalog.values() if m.get("list_name")}))
 
 
 def clean_question(question: str) -> str:

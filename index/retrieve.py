@@ -18,6 +18,7 @@ from llama_index.core.schema import QueryBundle
 from listlens.index.store import Store
 from listlens.index.text import FR_DOC_NUMBER
 from listlens.index.types import Filters, Passage
+from listlens.ingest.vocab import number_words
 
 RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top rank
 # Dense, keyword, named entity, named document. A chunk about the very entity or rule the
@@ -28,23 +29,10 @@ WEIGHTS = (1.0, 1.0, 2.0, 2.0, 1.0, 1.0)
 _MONTHS = ("january february march april may june july august september october november "
            "december").split()
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d{2})\b", re.I)
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-         "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int) -> str:
-    """36 → "thirty six": rules write small counts in words ("adding thirty-six entities")."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    return ""
-
-
 def with_number_words(question: str) -> str:
     """The question with each count below 100 also written in words, for keyword search."""
-    extra = [number_words(int(m)) for m in re.findall(r"(?<![\d,.-])\b\d{1,2}\b(?![\d,.-])", question)]
+    extra = [number_words(int(m)).replace("-", " ")
+             for m in re.findall(r"(?<![\d,.-])\b\d{1,2}\b(?![\d,.-])", question)]
     return " ".join([question, *filter(None, extra)])
 
 

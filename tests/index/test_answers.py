@@ -107,20 +107,24 @@ def test_an_acronym_in_the_question_matches_the_name_spelt_out(sample_library):
 
 
 
-def test_the_evidence_bar_is_lowest_for_the_record_of_the_entity_asked_about():
-    # A record's long address makes it compare weakly with a short question; it still answers.
-    from listlens.index.answer import Question, evidence_bar
+def test_the_record_of_the_entity_asked_about_answers_a_checkable_slot_however_it_compares():
+    # A record's long address makes it compare weakly with a short question; holding the slot
+    # asked (a citation, a date) for the very entity asked about, it is the answer.
+    from listlens.index.answer import accepted
     from listlens.index.cite import Evidence
+    from listlens.index.frame import parse
     from listlens.index.types import Passage
 
-    text = ("Computer Security Initiative Consultancy PTE. LTD. (a.k.a. COSEINC) of Singapore is on "
-            "the Entity List (EL) under 86 FR 60760, 11/4/21; address: 102F Pasir Panjang Rd.")
-    meta = {"kind": "record", "entity": "Computer Security Initiative Consultancy PTE. LTD.",
-            "aliases": "COSEINC"}
-    record = Evidence(Passage("r1", text, 1.0, meta), 0, len(text), text)
-    prose = Evidence(Passage("p1", text, 1.0, {**meta, "kind": "text"}), 0, len(text), text)
-    asked = Question.parse("Which Federal Register citation added COSEINC?", ("coseinc",))
-    assert evidence_bar(asked, record, 0.34) == pytest.approx(0.34 * 0.6)
-    assert evidence_bar(asked, prose, 0.34) == pytest.approx(0.34 * 0.8)
-    why = Question.parse("Why was COSEINC added?", ("coseinc",))  # reasons get no discount
-    assert evidence_bar(why, record, 0.34) == 0.34
+    text = ("Kestrel Photonics PTE. LTD. (a.k.a. KESPHO) of Singapore is on the Entity List (EL) "
+            "under 95 FR 12345, 3/4/30; address: 1 Harbour Rd.")
+    meta = {"kind": "record", "entity": "Kestrel Photonics PTE. LTD.", "aliases": "KESPHO"}
+    record = Evidence(Passage("r1", text, 1.0, meta), 0, len(text), text, score=0.05)
+    for question in ("Which Federal Register citation added KESPHO?",
+                     "Under what FR citation was KESPHO listed?",
+                     "What is the citation of the notice that put KESPHO on the Entity List?"):
+        frame = parse(question)
+        frame = type(frame)(**{**frame.__dict__, "entities": ("kespho",), "names": ()})
+        assert accepted(frame, record, 0.34), question
+    why = parse("Why was KESPHO added?")
+    why = type(why)(**{**why.__dict__, "entities": ("kespho",), "names": ()})
+    assert not accepted(why, record, 0.34)  # a record never says why
