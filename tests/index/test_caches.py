@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+from listlens.index.entities import NORMALIZE_VERSION
 from listlens.index.library import Library
 from listlens.index.store import Store
 from tests.conftest import make_config
@@ -26,7 +27,7 @@ def write_list(path: Path, names: list[str], country: str) -> Path:
 def current_files(library: Library) -> tuple[Path, Path]:
     fingerprint = Store.fingerprint(library.store.ready_versions())
     cache = library.config.cache_dir
-    return cache / f"bm25-{fingerprint}", cache / f"entities-{fingerprint}.json"
+    return cache / f"bm25-{fingerprint}", cache / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
 
 
 def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):

@@ -48,7 +48,9 @@ def test_dates_and_entity_names_must_be_the_evidences(claim, ok):
 def embedder():
     from listlens.index.embed import load_embedder
 
-    return load_embedder(32)
+    from tests.conftest import MODEL_DIR
+
+    return load_embedder(32, model_cache=MODEL_DIR)
 
 
 def _evidence(text: str, **meta) -> Evidence:
