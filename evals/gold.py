@@ -45,17 +45,23 @@ class GoldItem:
         return self.kind != "unanswerable"
 
 
-def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
-    """Every item of a gold JSONL file, evidence paths resolved where the file can be found."""
-    items = []
-    roots = candidate_roots(path, corpus)
+def read_jsonl(path: Path):
+    """(line number, object) for each non-blank line of a JSONL file; a broken line is refused
+    with its number."""
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            yield n, json.loads(line)
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"{path}:{n}: not JSON ({exc.msg})") from exc
+
+
+def load_gold(path: Path, corpus: Path | None = None) -> list[GoldItem]:
+    """Every item of a gold JSONL file, evidence paths resolved where the file can be found."""
+    items = []
+    roots = candidate_roots(path, corpus)
+    for n, row in read_jsonl(path):
         missing = {"id", "question", "answer", "kind"} - row.keys()
         if missing:
             raise InvalidInput(f"{path}:{n}: missing {', '.join(sorted(missing))}")

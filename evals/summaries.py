@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from listlens.evals.gold import candidate_roots, resolve_evidence
+from listlens.evals.gold import candidate_roots, read_jsonl, resolve_evidence
 from listlens.evals.metrics import normalize as normalize_text
 from listlens.evals.split import CHECK, SPLITS, TUNE, assign_splits
 from listlens.index.entities import normalize as normalize_name
@@ -73,13 +73,7 @@ class SummaryGoldItem:
 def load_summary_gold(path: Path, corpus: Path | None = None) -> list[SummaryGoldItem]:
     items = []
     roots = candidate_roots(path, corpus)
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path}:{n}: not JSON ({exc.msg})") from exc
+    for n, row in read_jsonl(path):
         if "id" not in row or not (row.get("doc") or row.get("since")):
             raise InvalidInput(f"{path}:{n}: a summary gold item needs an id and a doc or a since date")
         rows = None
