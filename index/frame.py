@@ -159,7 +159,7 @@ class Frame:
     countries: tuple[str, ...] = ()
     count_unit: str | None = None  # entities | entries | aliases | addresses
     excluding: bool = False  # "not counting X itself"
-    several_places: bool = False  # "under more than one destination"
+    several_places: bool = False  # entities listed under several country headings
     specific: bool = False  # "specifically", "alone"
     actor: str | None = None  # who responded, for response questions
     date_of: str | None = None  # "effective" | "published": which date of a document

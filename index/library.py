@@ -347,9 +347,6 @@ class Library:
     def _threshold(self, threshold: float | None) -> float:
         return self.config.screen_threshold if threshold is None else threshold
 
-    def _rule_naming(self, entity_node_ids: list[str], question: str) -> str | None:
-        """"Who signed the rule that added NSO Group?": the one rule whose Entity List table
-        names the entity the question names; None when there is no such rule or several."""
     def membership_answer(self, frame, retriever, lists: tuple[str, ...]) -> Answer:
         """"Is X listed?", "Which list is X on?": answered from the records of the entity the
         frame names, or "not found on the lists in the library" naming the lists searched.

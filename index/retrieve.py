@@ -84,7 +84,7 @@ class Retriever:
 
     def in_named_months(self, question: str, embedding: list[float]) -> list[str]:
         """The chunks nearest the question among documents published in the month (or on the
-        day) the question names: "the February 27, 2024 rule", "in December 2022"."""
+        day) the question names: "the rule of <month> <day>, <year>", "in <month> <year>"."""
         entries: dict[str, dict] = {}
         for month, day, year in _MONTH_YEAR.findall(question)[:2]:
             prefix = f"{int(year):04d}-{_MONTHS.index(month.lower()) + 1:02d}"

@@ -91,7 +91,7 @@ def answer_from_records(frame: Frame, store: Store, versions: dict[str, str]) ->
     if frame.several_places:
         by_entity = {k: v for k, v in by_entity.items() if len(_countries(v)) > 1}
         rows = [r for v in by_entity.values() for r in v]
-        where = " under more than one destination"
+        where = " listed under several country headings"
         if not rows:
             return None
     entities = {k: v[0] for k, v in by_entity.items()}

@@ -27,7 +27,7 @@ further once here out up down off above below between through per via s accordin
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Lines of text[start:end], with a line that runs on without punctuation joined to the
-    next ("Thea D. Rozman Kendler,⏎Assistant Secretary ..."); headings, list items, table rows
+    next (a signer's name, then their title on the next line); headings, list items, table rows
     and blank lines always break."""
     out: list[list[int]] = []
     for m in re.finditer(r"[^\n]+", text[start:end]):

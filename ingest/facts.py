@@ -161,7 +161,7 @@ def _split_items(text: str) -> list[tuple[int, int]]:
             continue
         if m.group().strip() == "and" and re.search(r"\b(?:of|for)\s+[A-Z][\w-]*$", text[:m.start()]) \
                 and re.match(r"[A-Z][\w-]*(?![\w-]*\s+[A-Z])", after):
-            continue  # "Institute of Physics and Technology": one name
+            continue  # "Institute of Optics and Electronics": one name, not two
         cuts.append((m.start(), m.end()))
     spans, at = [], 0
     for s, e in cuts:
