@@ -18,7 +18,7 @@ from llama_index.core.schema import QueryBundle
 from listlens.index.store import Store
 from listlens.index.text import FR_DOC_NUMBER
 from listlens.index.types import Filters, Passage
-from listlens.ingest.vocab import number_words
+from listlens.ingest.vocab import MONTH_NAMES, number_words
 
 RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top rank
 # Dense, keyword, named entity, named document. A chunk about the very entity or rule the
@@ -26,9 +26,7 @@ RRF_K = 60  # the constant of Cormack et al.; damps the weight of any single top
 # rule's title).
 # ... plus, weighted 1: chunks holding given text, and documents from the month the question names.
 WEIGHTS = (1.0, 1.0, 2.0, 2.0, 1.0, 1.0)
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d{2})\b", re.I)
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r")\s+(?:(\d{1,2}),?\s+)?((?:19|20)\d{2})\b", re.I)
 def with_number_words(question: str) -> str:
     """The question with each count below 100 also written in words, for keyword search."""
     extra = [number_words(int(m)).replace("-", " ")
@@ -87,7 +85,7 @@ class Retriever:
         day) the question names: "the rule of <month> <day>, <year>", "in <month> <year>"."""
         entries: dict[str, dict] = {}
         for month, day, year in _MONTH_YEAR.findall(question)[:2]:
-            prefix = f"{int(year):04d}-{_MONTHS.index(month.lower()) + 1:02d}"
+            prefix = f"{int(year):04d}-{MONTH_NAMES.index(month.lower()) + 1:02d}"
             prefix += f"-{int(day):02d}" if day else ""
             entries.update({d: m for d, m in self.catalog.items()
                             if str(m.get("published", "")).startswith(prefix)})

@@ -3,8 +3,8 @@
 Names reach us in Cyrillic, Chinese, Arabic and accented Latin, while the lists mostly write
 them in Latin letters. Deleting what is not ASCII (NFKD, then encode("ascii", "ignore")) turns
 "Ростех" into "" and makes every such name match every other; transliterating keeps it
-comparable ("rostekh"). Every place that folds names (the entity table, screening) calls `fold`,
-so a name and the list entry it is compared with are always folded the same way.
+comparable ("rostekh"). The entity table folds with `fold`; screening (index/screen.py) uses
+the same anyascii transliteration, with Chinese runs joined as pinyin words on top.
 """
 
 from __future__ import annotations
