@@ -60,9 +60,12 @@ higher, and two typos in a name are missed."""
 
 CANDIDATES = 40  # nearest names (by trigram cosine) scored per query
 MAX_MATCHES = 10  # matches returned per query
-CACHE_VERSION = "v1"  # bump when normalisation changes: cached keys would no longer meet queries
+CACHE_VERSION = "v2"  # bump when normalisation changes: cached keys would no longer meet queries
 COMMON_GRAM = 2000  # trigrams in more names than this are left out of candidate search
 PREFIX_SHARE = 0.4  # a name's first words match it when they carry this share of its weight
+LETTERS_PER_TYPO = 5  # a name run together tolerates one edit per this many letters ...
+MAX_TYPOS = 2  # ... and never more than this many
+SLIP_AGREE = 0.6  # letters two unpaired words share, to count as one misspelt word
 COUNTRY_BONUS = 0.04
 COUNTRY_PENALTY = 0.12
 
@@ -184,8 +187,11 @@ def _legal(word: str) -> bool:
     from rapidfuzz.distance import JaroWinkler
     from rapidfuzz.process import extractOne
 
+    # Misspelt legal words ("Limtied"), and misspelt starts of the long Russian ones
+    # ("otvetstvenostyu"), which are written in too many endings to list whole.
     return extractOne(word, _LEGAL_LONG, scorer=JaroWinkler.normalized_similarity,
-                      score_cutoff=0.92) is not None
+                      score_cutoff=0.92) is not None or any(
+        JaroWinkler.normalized_similarity(word[:len(p)], p) >= 0.92 for p in _LEGAL_PREFIXES)
 
 
 def _without_legal_forms(words: list[str]) -> list[str]:
@@ -394,6 +400,7 @@ class Matcher:
     matrix: Any  # scipy CSR, keys × trigrams, TF-IDF, rows L2-normalised
     idf: np.ndarray  # per trigram
     token_idf: dict[str, float] = field(default_factory=dict)
+    plain_keys: list[str] = field(default_factory=list)  # per key: its words as written, run together
 
     def __post_init__(self) -> None:
         self.key_index = {k: i for i, k in enumerate(self.keys)}
@@ -537,15 +544,23 @@ class Matcher:
         column = {t: i for i, t in enumerate(words)}
         word_sims = ((cdist(tokens, words, scorer=JaroWinkler.normalized_similarity)
                       + cdist(tokens, words, scorer=Indel.normalized_similarity)) / 2).tolist()
+        # Typos counted on the names run together, so a slip that splits or joins words counts
+        # once: within the edit budget of the name's length, the whole spelling stands in for
+        # word-by-word agreement (which a short word with one wrong letter cannot give).
+        typo_sim, within = _typo_closeness(
+            ["".join(tokens), "".join(readable_tokens(query)[0])],
+            [[self.compact_keys[k] for k in keys], [self.plain_keys[k] for k in keys]])
         floor = threshold - COUNTRY_BONUS
         bound = self._coverage_bound(keys, q_weights, word_sims, column)
         # No word pairing can do better than `bound`; the compact spelling may stand in for it.
         bound = np.where((compact_sim >= 0.92), np.maximum(bound, compact_sim), bound)
-        best = 0.6 * bound + 0.4 * text_sim
+        bound = np.where(within, np.maximum(bound, typo_sim), bound)
+        best = 0.6 * bound + 0.4 * np.where(within, np.maximum(text_sim, typo_sim), text_sim)
         best[bound >= 0.999] = 1.0  # every query word has a partner: a prefix can match
         matches: list[Match] = []
-        for key_id, sim, joined, top in zip(keys, text_sim.tolist(), compact_sim.tolist(),
-                                           best.tolist()):
+        for key_id, sim, joined, top, typo_ok, typo in zip(
+                keys, text_sim.tolist(), compact_sim.tolist(), best.tolist(), within.tolist(),
+                typo_sim.tolist()):
             if top < floor:  # even the best pairing of words could not reach the bar
                 continue
             c_tokens = self.key_tokens[key_id]
@@ -557,6 +572,8 @@ class Matcher:
                 # Nearly the same letters: spaced differently ("Hik Vision"), or with typos
                 # that left words unpaired.
                 coverage = max(coverage, joined)
+            if typo_ok and _slips(q_only, c_only):
+                coverage, sim = max(coverage, typo), max(sim, typo)
             base = 1.0 if q_key == self.keys[key_id] else 0.6 * coverage + 0.4 * sim
             if base < floor and len(tokens) >= 2 and len(c_tokens) > len(tokens) and all(
                     pair in agree for pair in zip(tokens, c_tokens)):
@@ -663,6 +680,36 @@ def _typo_shaped(q_only: list[str], c_only: list[str]) -> bool:
         sorted(w[0] for w in q_only) == sorted(w[0] for w in c_only))
 
 
+def _typo_closeness(queries: list[str], spellings: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """For a name run together, and each candidate run together: the edit similarity (1 −
+    edits / length; a swap of neighbours is one edit) and whether the edits are within the typo
+    budget, one edit per LETTERS_PER_TYPO letters of the shorter name, at most MAX_TYPOS. Longer
+    names tolerate more slips; a name shorter than LETTERS_PER_TYPO tolerates none, since one
+    edit makes another name. Each spelling pair (phonetic keys, words as written) is tried,
+    since a slip can land on a letter the phonetic key folds, and the closer one counts."""
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import cdist
+
+    best_sim, best_within = None, None
+    for query, names in zip(queries, spellings):
+        edits = cdist([query], names, scorer=OSA.distance)[0].astype(np.float32)
+        lengths = np.array([len(n) for n in names], dtype=np.float32)
+        budget = np.minimum(MAX_TYPOS, np.minimum(lengths, len(query)) // LETTERS_PER_TYPO)
+        within = (edits <= budget) & (edits > 0)
+        sim = np.where(within, 1 - edits / np.maximum(np.maximum(lengths, len(query)), 1), 0.0)
+        best_sim = sim if best_sim is None else np.maximum(best_sim, sim)
+        best_within = within if best_within is None else best_within | within
+    return best_sim, best_within
+
+
+def _slips(q_only: list[str], c_only: list[str]) -> bool:
+    """Whether the words left unpaired read as misspellings of each other ("ptn" / "pen")
+    rather than other words ("lur" / "abr"): most of their letters agree."""
+    from rapidfuzz.distance import Indel
+
+    return Indel.normalized_similarity(" ".join(q_only), " ".join(c_only)) >= SLIP_AGREE
+
+
 def _agree_at(a: str, b: str) -> float:
     """Closeness for two words to count as the same word: exact for short words (initials,
     numbers), MIN_AGREE otherwise (a typo or two in a longer word)."""
@@ -717,11 +764,14 @@ def build_matcher(records: list[ListRecord]) -> Matcher:
     from scipy.sparse import csr_matrix
 
     by_key: dict[str, list[tuple[int, str, bool, bool]]] = {}
+    plain: dict[str, str] = {}
     for rec_id, r in enumerate(records):
         for listed, is_alias in [(r.entity, False)] + [(a, True) for a in r.aliases]:
             tokens, translit = name_tokens(listed)
             if tokens:
-                by_key.setdefault(" ".join(tokens), []).append((rec_id, listed, is_alias, translit))
+                key = " ".join(tokens)
+                by_key.setdefault(key, []).append((rec_id, listed, is_alias, translit))
+                plain.setdefault(key, "".join(readable_tokens(listed)[0]))
     keys = list(by_key)
     df: dict[str, int] = defaultdict(int)
     for k in keys:
@@ -754,7 +804,8 @@ def build_matcher(records: list[ListRecord]) -> Matcher:
                          (np.concatenate(rows) if rows else np.zeros(0, np.int32),
                           np.concatenate(cols) if cols else np.zeros(0, np.int32))),
                         shape=(n, len(grams)), dtype=np.float32)
-    return Matcher(records, keys, [by_key[k] for k in keys], grams, matrix, idf, token_idf)
+    return Matcher(records, keys, [by_key[k] for k in keys], grams, matrix, idf, token_idf,
+                   [plain[k] for k in keys])
 
 
 def _split(value: Any) -> list[str]:
@@ -806,7 +857,8 @@ def write_cache(matcher: Matcher, meta_path: Path) -> None:
 
     data = {"records": [asdict(r) for r in matcher.records], "keys": matcher.keys,
             "entries": matcher.entries, "grams": matcher.grams,
-            "idf": [float(x) for x in matcher.idf], "token_idf": matcher.token_idf}
+            "idf": [float(x) for x in matcher.idf], "token_idf": matcher.token_idf,
+            "plain_keys": matcher.plain_keys}
     tmp_matrix = meta_path.with_suffix(".tmp.npz")
     save_npz(tmp_matrix, matcher.matrix)
     tmp_matrix.replace(meta_path.with_suffix(".npz"))
@@ -822,7 +874,7 @@ def read_cache(meta_path: Path) -> Matcher:
     return Matcher([ListRecord(**r) for r in raw["records"]], raw["keys"],
                    [[tuple(e) for e in entry] for entry in raw["entries"]], raw["grams"],
                    load_npz(meta_path.with_suffix(".npz")), np.asarray(raw["idf"], dtype=np.float32),
-                   raw["token_idf"])
+                   raw["token_idf"], raw["plain_keys"])
 
 
 def records_from_documents(docs) -> list[ListRecord]:

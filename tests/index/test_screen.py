@@ -111,6 +111,20 @@ def test_a_typo_matches_below_a_perfect_score_and_says_which_words_differ(lists_
     assert ("positve", "positive") in m.agree and "positve≈positive" in m.how()
 
 
+def test_typos_are_counted_on_the_whole_name_against_a_budget_that_grows_with_its_length(lists_library):
+    # a slip in each word, two slips in one ten-letter word, slips in a legal form too
+    for typed in ("Postive Technolgies", "Joint Stock Company Kornshtadd", "Megvi Tecnology Limted"):
+        m = top(lists_library.screen(typed))
+        assert DEFAULT_THRESHOLD <= m.score < 1.0, (typed, m.how())
+    assert top(lists_library.screen("Megvi Tecnology Limted")).record.entity == "Megvii Technology Limited"
+
+
+def test_a_different_short_word_is_not_taken_for_a_typo(lists_library):
+    # within two edits of "Megvii Technology", but "Mekxa" is another word, not a slip of it
+    assert not lists_library.screen("Mekxa Technology").matched
+    assert not lists_library.screen("Positive Tekhnika Holding").matched
+
+
 def test_the_first_words_of_a_long_name_match_it(lists_library):
     m = top(lists_library.screen("Hefei National Laboratory"))
     assert m.record.entity.startswith("Hefei National Laboratory")
