@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from listlens.index.screen import (DEFAULT_THRESHOLD, ScreeningError, membership_question,
-                                   name_tokens)
+from listlens.index.screen import (DEFAULT_THRESHOLD, ListRecord, ScreeningError, build_matcher,
+                                   membership_question, name_tokens)
 from tests.conftest import make_config
 
 ENTITY_LIST = {
@@ -117,6 +117,24 @@ def test_typos_are_counted_on_the_whole_name_against_a_budget_that_grows_with_it
         m = top(lists_library.screen(typed))
         assert DEFAULT_THRESHOLD <= m.score < 1.0, (typed, m.how())
     assert top(lists_library.screen("Megvi Tecnology Limted")).record.entity == "Megvii Technology Limited"
+
+
+def test_a_slip_in_a_short_word_is_forgiven_in_a_long_enough_name():
+    # Short words must otherwise agree exactly (initials and acronyms name other entities), so
+    # only the whole-name budget can find these; the records are built in memory.
+    matcher = build_matcher([_record("r1", "Vela Marine Services"), _record("r2", "Tor Pen Trading")])
+    for typed, listed in (("Ela Marine Srvices", "Vela Marine Services"),
+                          ("Tor Ren Trading", "Tor Pen Trading")):
+        result = matcher.screen(typed)
+        assert result.matched and result.matches[0].record.entity == listed, result.text()
+    assert not matcher.screen("Tor Xq Trading").matched  # another short word, not a slip
+
+
+def _record(node_id: str, name: str) -> ListRecord:
+    return ListRecord(node_id=node_id, entity=name, aliases=[], countries=["Malta"],
+                      list_name="Entity List (EL)", fr_citation="", programs="", start_date="",
+                      data_date="2026-07-09", source="list.json", title="list", start=0, end=0,
+                      text=name)
 
 
 def test_a_different_short_word_is_not_taken_for_a_typo(lists_library):
