@@ -14,6 +14,7 @@ from functools import lru_cache
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
+from listlens.ingest.lists import identifying_text
 from listlens.ingest.types import ParsedDocument, Section
 
 
@@ -93,9 +94,9 @@ RECORD_EMBED_CHARS = 400
 
 def embedding_text(node: TextNode) -> str:
     """What the embedding model sees: prose gets its document title; a record or table entry
-    is embedded by what identifies it (name, aliases, country, list, citation), not its street
-    addresses — encoding is most of the cost of ingesting 30,000 records, and keyword search
-    still reads the whole record."""
+    is embedded by what identifies it (name, aliases, country, list, citation, program), not
+    its list's licensing terms or its street addresses — encoding is most of the cost of
+    ingesting 30,000 records, and keyword search still reads the whole record."""
     if node.metadata.get("kind") in ("record", "table_entry"):
-        return node.text.split("; address:")[0][:RECORD_EMBED_CHARS]
+        return identifying_text(node.text)[:RECORD_EMBED_CHARS]
     return f"{node.metadata.get('title', '')}\n{node.text}"

@@ -60,14 +60,29 @@ def record_text(r: dict) -> str:
         sentence += f" under {r['fr_citation']}"
     elif r.get("start_date"):
         sentence += f" since {r['start_date']}"
-    clauses = [f"{label}: {_value(r[key])}"
-               for label, key in (("listed", "listing_note"), ("effective", "effective"),
-                                  ("license requirement", "license_requirement"),
-                                  ("license policy", "license_policy"), ("programs", "programs"),
-                                  ("type", "type"), ("address", "address"), ("remarks", "remarks"))
-               if r.get(key)]
+    clauses = [f"{label}: {_value(r[key])}" for label, key in RECORD_CLAUSES if r.get(key)]
     text = squash("; ".join([sentence] + clauses))
     return text if text.endswith(".") else text + "."
+
+
+# The clauses of a record's text, after its opening sentence (who, where, which list, under what).
+RECORD_CLAUSES = (("listed", "listing_note"), ("effective", "effective"),
+                  ("license requirement", "license_requirement"), ("license policy", "license_policy"),
+                  ("programs", "programs"), ("type", "type"), ("address", "address"),
+                  ("remarks", "remarks"))
+# The clauses that tell one entry from another. The licensing terms a list repeats for thousands
+# of its entries, street addresses and remarks are left to keyword search, which reads the
+# whole record.
+IDENTIFYING_CLAUSES = frozenset({"listed", "effective", "programs", "type"})
+_CLAUSE = re.compile("; (" + "|".join(re.escape(label) for label, _ in RECORD_CLAUSES) + "): ")
+
+
+def identifying_text(text: str) -> str:
+    """A record's text without the clauses that do not identify it (see IDENTIFYING_CLAUSES)."""
+    parts = _CLAUSE.split(text)
+    kept = [f"{label}: {value}" for label, value in zip(parts[1::2], parts[2::2])
+            if label in IDENTIFYING_CLAUSES]
+    return "; ".join([parts[0]] + kept)
 
 
 def _document(source: str, header: list[tuple[str, Meta]], records: list[dict],

@@ -26,6 +26,20 @@ def test_nsfreg_entity_list_record_sentence_and_fields():
     assert meta["fr_citation"] == "88 FR 50001, 3/3/23"
 
 
+def test_a_record_is_embedded_by_what_identifies_it():
+    from listlens.ingest.chunking import chunk_document, embedding_text
+
+    doc = read_one(FIXTURES / "nsfreg_sample.json")
+    record = next(n for n in chunk_document(doc) if n.metadata.get("kind") == "record")
+    # the licensing terms every entry of the list repeats, and the street address, are left to
+    # keyword search; name, aliases, country, list and citation are what the vector is made of
+    assert embedding_text(record) == ("Northwind Optics Ltd. (a.k.a. Northwind; NW Optics S.A.) of "
+                                      "Canada is on the Entity List (EL) under 88 FR 50001, 3/3/23")
+    [cmic] = [n for n in chunk_document(read_one(FIXTURES / "nscmic_sample.json"))
+              if n.metadata.get("kind") == "record"]
+    assert "effective: 2022-02-08" in embedding_text(cmic) and "CMIC-EO13959" in embedding_text(cmic)
+
+
 def test_a_malformed_entry_is_kept_not_dropped():
     records = spans(read_one(FIXTURES / "nsfreg_sample.json"), "record")
     assert len(records) == 3
