@@ -52,7 +52,7 @@ def load_keyword_index(store: Store, cache_dir: Path, fingerprint: str, catalog:
 
     path = cache_dir / f"bm25-{fingerprint}"
     if (path / "retriever.json").exists():
-        retriever = BM25Retriever.from_persist_dir(str(path))
+        retriever = BM25Retriever.from_persist_dir(str(path), show_progress=False)
         retriever.similarity_top_k = min(top_k, int(retriever.bm25.scores["num_docs"]))
         return retriever
     nodes = _nodes_from_store(store, catalog)
@@ -63,7 +63,7 @@ def load_keyword_index(store: Store, cache_dir: Path, fingerprint: str, catalog:
     _slim(retriever)
     tmp = cache_dir / f".bm25-{fingerprint}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    retriever.persist(str(tmp))
+    retriever.persist(str(tmp), show_progress=False)  # the ingest shows its own progress
     for old in cache_dir.glob("bm25-*"):
         shutil.rmtree(old, ignore_errors=True)
     try:
