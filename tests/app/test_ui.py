@@ -10,7 +10,7 @@ import pytest
 
 from listlens.index.errors import InvalidInput
 
-from tests.app.ui_helpers import chromium, open_tab, screenshot, served
+from tests.app.ui_helpers import open_tab, screenshot, served
 from tests.conftest import SAMPLE_CORPUS, make_config
 
 pytest.importorskip("playwright")
@@ -46,12 +46,6 @@ def ui_library(tmp_path_factory):
 def ui_url(ui_library):
     with served(ui_library) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import csv
 
 import pytest
 
-from tests.app.ui_helpers import chromium, open_tab, screenshot, served
+from tests.app.ui_helpers import open_tab, screenshot, served
 
 pytest.importorskip("playwright")
 
@@ -23,12 +23,6 @@ PARTIES = [("name", "country"),
 def ui_url(sample_library):
     with served(sample_library) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_an_uploaded_csv_is_screened_downloaded_and_a_match_explained(browser, ui_url, tmp_path):
