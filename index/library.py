@@ -17,6 +17,7 @@ from typing import Any
 
 from listlens.index.config import IndexConfig
 from listlens.index.entities import save_shard, shard_rows
+from listlens.index.keyword import keyword_text, save_keyword_shard
 from listlens.index.facts import fact_records
 from listlens.index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
 from listlens.index.store import Store
@@ -145,8 +146,11 @@ class Library:
             written.result()  # every chunk is in Chroma before the catalog calls it complete
         if doc.facts:
             self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
-        # This version's share of the entity table, so the next table is a merge, not a scan.
+        # This version's share of the entity table and of the keyword index, so the next table
+        # and index are a merge, not a scan of the library.
         save_shard(self.config.cache_dir, doc_id, version, entity_rows)
+        save_keyword_shard(self.config.cache_dir, doc_id, version, [n.node_id for n in nodes],
+                           [keyword_text(str(n.metadata.get("title", "")), n.text) for n in nodes])
         entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts),
                      facts_reader=FACTS_READER)
         self.store.put_document(doc_id, entry)

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from llama_index.core.schema import QueryBundle
-
+from listlens.index.keyword import KeywordIndex
 from listlens.index.store import Store
 from listlens.index.text import FR_DOC_NUMBER
 from listlens.index.types import Filters, Passage
@@ -38,7 +37,7 @@ def with_number_words(question: str) -> str:
 class Retriever:
     store: Store
     embedder: object
-    keyword: object | None  # BM25Retriever or None when the library is empty
+    keyword: KeywordIndex | None  # None when the library is empty
     versions: dict[str, str]  # doc_id → complete version
     entities: object | None = None  # EntityTable
     candidates: int = 40
@@ -78,7 +77,7 @@ class Retriever:
     def lexical(self, question: str) -> list[str]:
         if self.keyword is None:
             return []
-        return [n.node.node_id for n in self.keyword.retrieve(QueryBundle(with_number_words(question)))]
+        return self.keyword.search(with_number_words(question))
 
     def in_named_months(self, question: str, embedding: list[float]) -> list[str]:
         """The chunks nearest the question among documents published in the month (or on the

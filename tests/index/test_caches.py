@@ -1,5 +1,5 @@
 """The keyword index and the entity table are made by the ingest, not by the first question, and
-a new ingest merges the entity table from per-document shards instead of reading every chunk."""
+a new ingest merges both from per-document shards instead of reading every chunk."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def write_list(path: Path, names: list[str], country: str) -> Path:
 def current_files(library: Library) -> tuple[Path, Path]:
     fingerprint = Store.fingerprint(library.store.ready_versions())
     cache = library.config.cache_dir
-    return cache / f"bm25-{fingerprint}", cache / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
+    return cache / f"bm25-{fingerprint}.json", cache / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
 
 
 def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
@@ -38,18 +38,21 @@ def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
     library = Library(make_config(tmp_path / "data"))
     library.ingest([corpus])
     bm25, table = current_files(library)
-    assert (bm25 / "retriever.json").exists() and table.exists()
+    assert bm25.exists() and table.exists()
     shards = sorted((library.config.cache_dir / "entity-shards").glob("*.json"))
-    assert len(shards) == 1
-    first_shard = shards[0].stat().st_mtime_ns
+    words = sorted((library.config.cache_dir / "keyword-shards").glob("*.npz"))
+    assert len(shards) == 1 and len(words) == 1
+    first_shard, first_words = shards[0].stat().st_mtime_ns, words[0].stat().st_mtime_ns
 
     write_list(corpus / "second.json", ["Tanglewood Avionics JSC"], "Erewhon")
     library.ingest([corpus])  # the first file is unchanged: its shard is reused, not rewritten
     bm25_2, table_2 = current_files(library)
     assert table_2 != table and table_2.exists() and not table.exists()
-    assert (bm25_2 / "retriever.json").exists() and not bm25.exists()
+    assert bm25_2.exists() and not bm25.exists()
     shards = sorted((library.config.cache_dir / "entity-shards").glob("*.json"))
     assert len(shards) == 2 and min(s.stat().st_mtime_ns for s in shards) == first_shard
+    words = sorted((library.config.cache_dir / "keyword-shards").glob("*.npz"))
+    assert len(words) == 2 and min(s.stat().st_mtime_ns for s in words) == first_words
 
     # A fresh process finds both entities (and an alias) through the caches the ingest left.
     fresh = Library(make_config(tmp_path / "data"))
@@ -57,8 +60,8 @@ def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
     assert [e.name for e in table.find_in("Is Tanglewood Avionics listed?")] == ["Tanglewood Avionics JSC"]
     assert [e.name for e in table.lookup("Quillfeather Alias 0")] == ["Quillfeather Optics Company"]
     assert "Erewhon" in table.lookup("Tanglewood Avionics")[0].countries
-    ids = [n.node.node_id for n in fresh.retriever().keyword.retrieve("Marrowdale")]
-    assert any(fresh.store.get_chunks([i])[1][0].startswith("Marrowdale") for i in ids)
+    ids = fresh.retriever().keyword.search("Marrowdale")
+    assert fresh.store.get_chunks(ids[:1])[1][0].startswith("Marrowdale")
 
 
 def test_a_lost_shard_is_read_back_from_chroma(tmp_path):
@@ -72,6 +75,9 @@ def test_a_lost_shard_is_read_back_from_chroma(tmp_path):
     assert [e.name for e in fresh.retriever().entities.find_in("Saltmarsh Robotics")] == [
         "Saltmarsh Robotics Company"]
     assert len(list((fresh.config.cache_dir / "entity-shards").glob("*.json"))) == 1
+    assert fresh.store.get_chunks(fresh.retriever().keyword.search("Saltmarsh")[:1])[1][0].startswith(
+        "Saltmarsh")
+    assert len(list((fresh.config.cache_dir / "keyword-shards").glob("*.npz"))) == 1
 
 
 def test_removing_a_document_drops_it_from_the_next_table(tmp_path):
@@ -85,3 +91,6 @@ def test_removing_a_document_drops_it_from_the_next_table(tmp_path):
     table = library.retriever().entities
     assert not table.find_in("Cinderfall Metals") and table.find_in("Brightwater Marine")
     assert len(list((library.config.cache_dir / "entity-shards").glob("*.json"))) == 1
+    assert len(list((library.config.cache_dir / "keyword-shards").glob("*.npz"))) == 1
+    assert not any(library.store.get_chunks([i])[1][0].startswith("Cinderfall")
+                   for i in library.retriever().keyword.search("Cinderfall Metals"))

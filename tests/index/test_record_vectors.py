@@ -45,7 +45,7 @@ def test_records_past_their_embedded_tokens_are_still_found(tmp_path):
     passages = library.retrieve("Which entity is Glimmerwick Holding 17?")
     assert any(p.text.startswith("Copperleaf Instruments Company 17 ") for p in passages[:3])
     question = "Which company was listed under 99 FR 31017?"
-    top = library.retriever().keyword.retrieve(question)[0].node.node_id
+    top = library.retriever().keyword.search(question)[0]
     assert library.store.get_chunks([top])[1][0].startswith("Copperleaf Instruments Company 17 ")
     assert any(p.text.startswith("Copperleaf Instruments Company 17 ")
                for p in library.retrieve(question))
