@@ -63,7 +63,8 @@ _ASKS: list[tuple[str, re.Pattern]] = [
 # question's shape, so the name asked about stays whole as written ("KOMOTSKY, Boris Olegovich")
 # and the list it names may be any list the library holds ("the ITAR Debarred List").
 def _list_phrase(group: str) -> str:
-    return rf"(?P<{group}>(?:any|a|the|an|one of the)\s+[^?]*?\b(?:lists?|sdn)\b[^?]*?)"
+    """'the Entity List', 'any list', 'the UVL': checked to name a list by `_names_a_list`."""
+    return rf"(?P<{group}>(?:any|a|the|an|one of the)\s+[^?]+?)"
 
 
 _MEMBERSHIP_SHAPES = [
@@ -355,6 +356,8 @@ def membership_subject(text: str, entity_names: tuple[str, ...] = ()) -> tuple[s
         if not (_is_name(name) or any(e and f" {e} " in f" {key} " for e in entity_names)):
             return None
         listed = (m.groupdict().get("list") or m.groupdict().get("list_") or "").strip()
+        if listed and not (re.search(r"\blists?\b", listed, re.I) or any(p.search(listed) for p in LISTS.values())):
+            return None  # "Is X on the board of Y?"
         return name, "" if _ANY_LIST.search(listed) else re.sub(r"^(?:the|a|an)\s+", "", listed, flags=re.I)
     return None
 
