@@ -9,6 +9,8 @@ takes the `Frame`, never the question text again:
   that added X";
 - `event`: the action asked about (added, removed, revised, designated, corrected);
 - `lists`: the lists it names (Entity List, MEU, UVL, SDN, NS-CMIC, CSL);
+- `asked_name`, `asked_list`: for a membership question ("Is X on the Entity List?", "Which
+  list is X on?"), X as written and the list as written, for the screening matcher;
 - constraints: months or days, countries;
 - `parts`: a question asking two things ("When was X added, and under which citation?") as
   one sub-frame per part, each sharing the focus of the whole.
