@@ -9,6 +9,8 @@ takes the `Frame`, never the question text again:
   that added X";
 - `event`: the action asked about (added, removed, revised, designated, corrected);
 - `lists`: the lists it names (Entity List, MEU, UVL, SDN, NS-CMIC, CSL);
+- `asked_name`, `asked_list`: for a membership question ("Is X on the Entity List?", "Which
+  list is X on?"), X as written and the list as written, for the screening matcher;
 - constraints: months or days, countries;
 - `parts`: a question asking two things ("When was X added, and under which citation?") as
   one sub-frame per part, each sharing the focus of the whole.
@@ -47,9 +49,6 @@ _ASKS: list[tuple[str, re.Pattern]] = [
                           r"dollar (value|amount)|penalt(y|ies)|fines?\b|"
                           r"in dollars|worth)\b", re.I)),
     ("aliases", re.compile(r"\b(alias(es)?|a\.?k\.?a\.?s?|alternat(e|ive) names?|other names?|also known)\b", re.I)),
-    ("membership", re.compile(r"^\s*(is|are|was|were|has|have)\b[^?]*\b(on|in|listed|designated|"
-                              r"sanctioned|included)\b|\b(which|what) lists?\b[^?]*\b(is|are|appear|"
-                              r"include)|\bappears? on\b|\bon (which|what|any) list", re.I)),
     ("country", re.compile(r"\b(which|what|under what|under which|in which|in what) (country|countries|"
                            r"destinations?|nation)\b|\bwhere (is|was|are|were)\b[^?]*\b(based|located|listed)", re.I)),
     ("address", re.compile(r"\b(address|addresses|street|located at)\b", re.I)),
@@ -62,6 +61,39 @@ _ASKS: list[tuple[str, re.Pattern]] = [
                          r"(compan|entit(?!y\s+list)|firm|organi[sz]ation|individual|person|people|official|institut|"
                          r"exchange|bank|subsidiar|group|vessel|manufacturer|supplier|part(y|ies)))", re.I)),
 ]
+# Membership: a question asking only whether, or on which list, a name is listed. Read from the
+# question's shape, so the name asked about stays whole as written ("KOMOTSKY, Boris Olegovich")
+# and the list it names may be any list the library holds ("the ITAR Debarred List").
+def _list_phrase(group: str) -> str:
+    """'the Entity List', 'any list', 'the UVL': checked to name a list by `_names_a_list`."""
+    return rf"(?P<{group}>(?:any|a|the|an|one of the)\s+[^?]+?)"
+
+
+_MEMBERSHIP_SHAPES = [
+    # "Is X listed?", "Is X sanctioned?", "Is X designated by OFAC?", "Has X been listed?",
+    # "Is X on the Entity List?", "Is X listed on any list?", "Is X in the SDN list?"
+    re.compile(r"^(?:is|are|was|were|has|have)\s+(?P<name>.+?)\s+(?:been\s+)?"
+               r"(?:(?:currently|still|ever|already|now)\s+)?(?:"
+               r"(?:listed|designated|sanctioned|blacklisted|included)(?:\s+(?:by|under)\s+[^?]+?)?"
+               r"(?:\s+(?:on|in)\s+" + _list_phrase("list") + r")?"
+               r"|(?:on|in)\s+" + _list_phrase("list_") + r")\s*\??$", re.I),
+    # "Does X appear on any list?", "Does X appear on the Entity List?"
+    re.compile(r"^(?:does|do)\s+(?P<name>.+?)\s+appear\s+(?:on|in)\s+" + _list_phrase("list") + r"\s*\??$", re.I),
+    # "Which list is X on?", "What lists are X on?", "On which list is X?", "On what list does X appear?"
+    re.compile(r"^(?:(?:on|in)\s+)?(?:which|what)\s+(?:\w+\s+)?lists?\s+(?:is|are|does|do)\s+(?P<name>.+?)"
+               r"(?:\s+(?:(?:listed|named|included|found|appear|appears)\s+)?(?:on|in))?"
+               r"(?:\s+(?:listed|named|included|found|appear|appears))?\s*\??$", re.I),
+    # "Which list includes X?", "What list names X?"
+    re.compile(r"^(?:which|what)\s+(?:\w+\s+)?lists?\s+(?:includes?|names?|contains?|lists?)\s+"
+               r"(?P<name>.+?)\s*\??$", re.I),
+]
+# A subject that refers to someone without naming them ("Is it listed?", "Is anyone ...").
+_NOT_A_SUBJECT = re.compile(r"^(?:it|its|they|he|she|this|that|these|those|there|any|anyone|anybody|"
+                            r"someone|somebody|all|some|every|each|which|what|who)\b", re.I)
+# A question naming the Consolidated Screening List asks about every list it consolidates.
+_ANY_LIST = re.compile(r"^(?:any|a|an|one of the)\s+(?:\w+\s+)?lists?$|\bconsolidated screening list\b|\bCSL\b",
+                       re.I)
+
 # A Federal Register reference in a question says which document it is about, not that it
 # asks for a document number or a citation.
 DOC_REFERENCE = re.compile(r"\b(?:FR\s+Doc(?:ument)?\.?|Federal Register document)\s*(?:No\.?\s*)?"
@@ -151,6 +183,10 @@ class Frame:
     labels: tuple[str, ...] = ()  # the same entities as the lists spell them, for answers
     entity_ids: tuple[str, ...] = ()  # chunk ids of the first entity named (records, entries)
     names: tuple[str, ...] = ()  # names as written that match no listed entity
+    # A membership question ("Is X listed?", "Which list is X on?"): X as written, screened
+    # against the lists, and the list it names as written ("" for any list).
+    asked_name: str | None = None
+    asked_list: str = ""
     documents: tuple[str, ...] = ()  # FR document numbers: "2023-03929"
     citations: tuple[str, ...] = ()  # FR citations: "86 FR 60760"
     via_rule: bool = False  # "the rule that added X": the document is picked out by X
@@ -191,9 +227,9 @@ class Frame:
         return "this"
 
 
-def _asks(text: str) -> tuple[str, ...]:
+def _asks(text: str, membership: bool = False) -> tuple[str, ...]:
     asking = DOC_REFERENCE.sub(" ", text)
-    asks = [slot for slot, pattern in _ASKS if pattern.search(asking)]
+    asks = [slot for slot, pattern in _ASKS if pattern.search(asking)] + (["membership"] if membership else [])
     if "signer" in asks:  # "who signed" wants the signer, not names of listed parties
         asks = [a for a in asks if a not in ("names", "role")]
     if "count" in asks and "amount" in asks and not re.search(r"\bhow much\b(?! of)", asking, re.I):
@@ -306,6 +342,28 @@ def _is_name(run: str) -> bool:
     return bool(rest) and not all(w.isdigit() for w in rest)
 
 
+def membership_subject(text: str, entity_names: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """(name as written, list as written or "" for any list) when the question asks only
+    whether, or on which list, someone is listed; None otherwise. The subject must name someone:
+    a capitalised name, or a listed entity (`entity_names`, normalised) in any case. "Are license
+    exceptions available to a party on the Entity List?" names no one."""
+    text = " ".join(text.split())
+    for shape in _MEMBERSHIP_SHAPES:
+        if not (m := shape.match(text)):
+            continue
+        name = re.sub(r"^the\s+", "", m["name"].strip(" \"'“”‘’,"), flags=re.I)
+        if not name or _NOT_A_SUBJECT.match(name):
+            return None
+        key = normalize(name)
+        if not (_is_name(name) or any(e and f" {e} " in f" {key} " for e in entity_names)):
+            return None
+        listed = (m.groupdict().get("list") or m.groupdict().get("list_") or "").strip()
+        if listed and not (re.search(r"\blists?\b", listed, re.I) or any(p.search(listed) for p in LISTS.values())):
+            return None  # "Is X on the board of Y?"
+        return name, "" if _ANY_LIST.search(listed) else re.sub(r"^(?:the|a|an)\s+", "", listed, flags=re.I)
+    return None
+
+
 def parse(text: str, entities=None) -> Frame:
     """The frame of a question. `entities`: the library's entity table (index/entities.py), to
     tell names of listed entities from names the lists do not hold; None reads names only."""
@@ -326,8 +384,13 @@ def parse(text: str, entities=None) -> Frame:
     documents = tuple(dict.fromkeys(FR_DOC_NUMBER.findall(text)))
     asking = DOC_REFERENCE.sub(" ", text)
     head = _HEAD.search(text)
+    member = membership_subject(text, entity_names)
+    asks = _asks(text, membership=member is not None)
+    if "membership" not in asks:
+        member = None  # "Is X listed, and why?" asks the reason
     frame = Frame(
-        text=text, head=head[1].lower() if head else None, stated=_stated_counts(asking), asks=_asks(text), event=_event(asking),
+        text=text, head=head[1].lower() if head else None, stated=_stated_counts(asking), asks=asks, event=_event(asking),
+        asked_name=member[0] if member else None, asked_list=member[1] if member else "",
         lists=tuple(name for name, p in LISTS.items() if p.search(text)),
         entities=entity_names, entity_ids=entity_ids, names=tuple(names), documents=documents,
         citations=tuple(dict.fromkeys(f"{m[1]} FR {m[2]}" for m in FR_CITATION.finditer(text))),

@@ -239,10 +239,6 @@ class Library:
         return Retriever(self.store, self.embedder, self._caches[1], versions, self._caches[2],
                          catalog=self.store.ready_catalog())
 
-    def entities(self, name: str, limit: int = 10):
-        """Entities whose name or alias resembles `name`."""
-        return self.retriever().entities.lookup(name, limit)
-
     def retrieve(self, question: str, top_k: int | None = None,
                  filters: Filters | None = None) -> list[Passage]:
         question = clean_question(question)
@@ -256,24 +252,23 @@ class Library:
         from listlens.index.answer import compose_extractive
         from listlens.index.frame import parse
         from listlens.index.generate import compose_with_llm
+        from listlens.index.screen import membership_answer
         from listlens.index.structured import (answer_alias_count, answer_from_document_facts,
                                                answer_from_facts, answer_from_records)
 
         started = time.perf_counter()
         question = clean_question(question)
-        # "Is X listed?" / "Which list is X on?": answered by the screening matcher.
-        membership = self._membership(question)
-        if membership is not None:
-            membership.latency_s = time.perf_counter() - started
-            return membership
         backend = backend or self.config.backend
         retriever = self.retriever()
         frame = parse(question, retriever.entities)
-        lists = lists_searched(retriever.catalog)
-        if "membership" in frame.asks and not frame.parts and (frame.entities or frame.names):
-            answer = self.membership_answer(frame, retriever, lists)
+        if frame.asked_name and not frame.parts:
+            # "Is X listed?" / "Which list is X on?": the name as asked, screened against every
+            # list record in the library; a name on no list is "not found", never another's record.
+            result = self.screen(frame.asked_name)
+            answer = membership_answer(question, frame.asked_name, result, frame.asked_list)
             answer.latency_s = time.perf_counter() - started
             return answer
+        lists = lists_searched(retriever.catalog)
         skip: tuple[str, ...] = ()
         if "reason" in frame.asks:
             skip = ("record", "table_entry")  # a list record never says why
@@ -333,31 +328,8 @@ class Library:
         return self.matcher().screen_many(rows, lists, self._threshold(threshold),
                                           progress=progress)
 
-    def _membership(self, question: str) -> Answer | None:
-        """The screening answer to a membership question; None for other questions, or when
-        the library holds no list data to screen against."""
-        from listlens.index.screen import membership_answer, membership_question
-
-        asked = membership_question(question)
-        if asked is None:
-            return None
-        matcher = self.matcher()
-        if not len(matcher):
-            return None
-        name, asked_list = asked
-        return membership_answer(question, name, matcher.screen(name, threshold=self._threshold(None)),
-                                 asked_list)
-
     def _threshold(self, threshold: float | None) -> float:
         return self.config.screen_threshold if threshold is None else threshold
-
-    def membership_answer(self, frame, retriever, lists: tuple[str, ...]) -> Answer:
-        """"Is X listed?", "Which list is X on?": answered from the records of the entity the
-        frame names, or "not found on the lists in the library" naming the lists searched.
-        The one place a membership question is answered (a name matcher can stand in here)."""
-        from listlens.index.structured import answer_membership
-
-        return answer_membership(frame, self.store, retriever.versions, lists)
 
     def _rule_naming(self, frame) -> str | None:
         """"Who signed the rule that added X?": the one rule whose Entity List table names the

@@ -894,44 +894,26 @@ def records_from_documents(docs) -> list[ListRecord]:
 
 # --- "Is X listed?" --------------------------------------------------------------------------
 
-_LIST_WORDS = r"(?:list|lists|sdn|sanctions?|blacklist)"
-_MEMBERSHIP = [
-    # "Is X listed?", "Is X designated by OFAC?", "Is X on the Entity List?", "Is X on any list?"
-    re.compile(r"^(?:is|are)\s+(?P<name>.+?)\s+(?:(?:currently|still)\s+)?(?:(?:listed|designated|"
-               r"sanctioned|blacklisted)(?:\s+(?:by|under)\s+[^?]+)?|on\s+(?:any|a|the|an)\s+"
-               r"(?P<list>[^?]*?" + _LIST_WORDS + r"[^?]*?))\s*\??$", re.I),
-    # "Which list is X on?", "What lists are X on?", "On which list is X?"
-    re.compile(r"^(?:on\s+)?(?:which|what)\s+(?:\w+\s+)?lists?\s+(?:is|are)\s+(?P<name>.+?)"
-               r"(?:\s+(?:on|listed\s+on|named\s+on|included\s+on))?\s*\??$", re.I),
-]
-
-
-def membership_question(question: str) -> tuple[str, str] | None:
-    """(name, list asked about or "") when the question only asks whether, or on which list, a
-    name is listed; None for any other question ("Why was X listed?" is not one)."""
-    text = " ".join(question.split()).strip()
-    for pattern in _MEMBERSHIP:
-        if m := pattern.match(text):
-            name = re.sub(r"^the\s+", "", m["name"].strip(" \"'“”‘’"), flags=re.I)
-            # A name is written with a capital (or a digit) unless the whole question is in
-            # lower case: "Are license exceptions available ... on the Entity List?" names none.
-            named = name[:1].isupper() or name[:1].isdigit() or text == text.lower()
-            if name and named and not re.match(r"^(?:it|they|he|she|this|that|there)\b", name, re.I):
-                return name, (m.groupdict().get("list") or "").strip()
-    return None
-
-
 def _record_citation(n: int, r: ListRecord) -> Citation:
     return Citation(n=n, file=r.source, title=r.title, published=r.data_date or None,
                     start=r.start, end=r.end, text=r.text, doc_type="list",
                     publisher=r.publisher, fr_citation=r.fr_citation, score=1.0)
 
 
+# Words around a list's name that do not pick one list: "BIS's Entity List", "the OFAC SDN list".
+_NOT_A_LIST_WORD = frozenset("the a an any list lists of bis ofac treasury commerce state "
+                             "department u.s. us".split())
+
+
 def _about_list(asked: str, list_name: str) -> bool:
-    """Whether the list a question names ("the Entity List", "SDN list") is this list."""
-    words = re.sub(r"\b(the|a|an|any|list|lists|of)\b", " ", asked.lower()).split()
+    """Whether the list a question names ("the Entity List", "SDN list", "NS-CMIC list",
+    "Military End-User List") is this list. Hyphens are spaces: the lists write "End User"."""
+    # "Non-SDN" in a name says which list it is not: the SDN list is not the NS-CMIC list.
+    words = [w for w in re.sub(r"['’]s\b|\bnon-\w+", "", asked.lower()).split() if w not in _NOT_A_LIST_WORD]
     short = _short(list_name).lower()
-    return not words or short in words or all(w in list_name.lower() for w in words)
+    spelled = " " + re.sub(r"[^a-z0-9]+", " ", re.sub(r"\bnon-\w+", "", list_name.lower())) + " "
+    return (not words or any(w.removeprefix("ns-") == short for w in words)
+            or all(f" {w.replace('-', ' ')} " in spelled for w in words))
 
 
 def membership_answer(question: str, name: str, result: ScreenResult, asked_list: str = "",

@@ -262,41 +262,6 @@ def answer_alias_count(frame: Frame, store: Store, versions: dict[str, str]) -> 
     return Answer(frame.text, text, False, citations, sentences, [], "records")
 
 
-# --- list membership ----------------------------------------------------------------------------
-
-def answer_membership(frame: Frame, store: Store, versions: dict[str, str],
-                      lists_searched: tuple[str, ...]) -> Answer:
-    """"Is X listed?", "Which list is X on?": the list records of the entity the question
-    names, one sentence per list. A name that matches no listed entity is not found, and the
-    answer names the lists searched; it never borrows another entity's record."""
-    rows: list[Row] = []
-    if frame.entity_ids:
-        ids, texts, metas = store.get_chunks(list(frame.entity_ids))
-        rows = [r for r in zip(ids, texts, metas) if r[2].get("kind") in ("record", "table_entry")
-                and versions.get(r[2].get("doc_id")) == r[2].get("version")]
-    if not rows:
-        name = frame.names[0] if frame.names else (frame.entities[0] if frame.entities else "that name")
-        searched = f" (searched: {', '.join(lists_searched)})" if lists_searched else ""
-        text = f"“{name}” is not found on the lists in the library{searched}."
-        return Answer(frame.text, text, True, [], [AnswerSentence(text, [])], [], "records")
-    by_list: dict[str, list[Row]] = {}
-    for row in rows:
-        by_list.setdefault(str(row[2].get("list_name") or "list"), []).append(row)
-    evidence = [_whole(group[0]) for group in by_list.values()][:MAX_CITED]
-    citations = cite(evidence)
-    name = str(rows[0][2].get("entity", ""))
-    sentences = []
-    for (list_name, group), c in zip(by_list.items(), citations):
-        where = group[0][2].get("fr_citation")
-        sentences.append(AnswerSentence(f"{name} is on the {list_name}"
-                                        + (f" ({where})" if where else "") + ".", [c.n]))
-    asked = [n for n in frame.lists if not any(n.split()[0].lower() in k.lower() for k in by_list)]
-    for list_name in asked:
-        sentences.append(AnswerSentence(f"No {list_name} record for {name} is in the library.", []))
-    text = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
-    return Answer(frame.text, text, False, citations, sentences, [], "records")
-
-
 # --- counts and names read at ingest ------------------------------------------------------------
 
 def _unit_of(unit: str) -> str | None:

@@ -213,6 +213,7 @@ def test_a_made_up_name_is_not_found_rather_than_matched_to_another_entity(frame
     assert "Zhongshan Radiance Photonics" in answer.text and "not found on the" in answer.text
     assert "in the library (searched:" in answer.text and "Entity List" in answer.text
     assert "Optics" not in answer.text and not answer.citations
+    assert answer.backend == "screen"  # the one membership path: the name screened against the lists
 
 
 @pytest.mark.parametrize("question", [
@@ -236,6 +237,20 @@ def test_a_listed_name_is_answered_from_its_record(frames_library, question):
     assert not answer.refused
     assert "Talon Avionics is on the Entity List" in answer.text
     assert "96 FR 30001" in answer.citations[0].text
+    assert answer.backend == "screen"
+
+
+@pytest.mark.parametrize("question", [
+    "Is Talon Avionics on the Unverified List?",
+    "Is Talon Avionics listed on the UVL?",
+    "Does Talon Avionics appear on the Unverified List?",
+])
+def test_a_listed_name_asked_about_another_list_is_not_found_there(frames_library, question):
+    answer = frames_library.ask(question)
+    assert answer.refused, answer.text
+    assert "Talon Avionics was not found on the" in answer.text and "in the library (searched:" in answer.text
+    assert "A close name is on other lists: Entity List" in answer.text
+    assert answer.citations and all(c.text.startswith("Talon Avionics") for c in answer.citations)
 
 
 @pytest.mark.parametrize("question", [

@@ -82,6 +82,28 @@ def test_a_made_up_name_is_carried_as_written_and_matches_no_entity(question):
     assert frame.names == ("Zhongshan Radiance Photonics",)
 
 
+@pytest.mark.parametrize(("question", "asked_list"), [
+    ("Is Orion Microsystems on the Entity List?", "Entity List"),
+    ("Which list is Orion Microsystems on?", ""),
+    ("is orion microsystems sanctioned?", ""),  # in lower case, a listed entity is still a name
+])
+def test_a_membership_question_about_a_listed_entity_keeps_the_name_as_written(question, asked_list):
+    frame = parse(question, TABLE)
+    assert frame.asks == ("membership",)
+    assert frame.entities == ("orion microsystems",)
+    assert frame.asked_name.lower() == "orion microsystems" and frame.asked_list == asked_list
+
+
+@pytest.mark.parametrize("question", [
+    "is vega radiance trading sanctioned?",  # in lower case, and no listed entity: no name
+    "Is the license exception available to a party on the Entity List?",
+    "Are entities on the Entity List subject to a license requirement?",
+])
+def test_a_question_naming_no_one_is_not_a_membership_question(question):
+    frame = parse(question, TABLE)
+    assert "membership" not in frame.asks and frame.asked_name is None
+
+
 @pytest.mark.parametrize("question", [
     "Is Beijing Institute of Radiance Optics on the Entity List?",
     "When was Beijing Institute of Radiance Optics added?",

@@ -1,6 +1,6 @@
 """List records are embedded from their first `record_tokens` tokens (their names); what lies
-past that is still found, by keyword search and the entity table, and every record is still a
-chunk in Chroma with its whole text."""
+past that is still found, by keyword search, the entity table and screening, and every record
+is still a chunk in Chroma with its whole text."""
 
 from __future__ import annotations
 
@@ -49,5 +49,7 @@ def test_records_past_their_embedded_tokens_are_still_found(tmp_path):
     assert library.store.get_chunks([top])[1][0].startswith("Copperleaf Instruments Company 17 ")
     assert any(p.text.startswith("Copperleaf Instruments Company 17 ")
                for p in library.retrieve(question))
-    assert [e.name for e in library.entities("Glimmerwick Holding 17")] == [
-        "Copperleaf Instruments Company 17"]
+    # Screening reads every name and alias of a record, however far into it they lie.
+    match = library.screen("Glimmerwick Holding 17").matches[0]
+    assert match.record.entity == "Copperleaf Instruments Company 17"
+    assert match.matched_name == "Glimmerwick Holding 17" and match.is_alias and match.score == 1.0

@@ -11,8 +11,9 @@ import json
 
 import pytest
 
+from listlens.index.frame import parse
 from listlens.index.screen import (DEFAULT_THRESHOLD, ListRecord, ScreeningError, build_matcher,
-                                   membership_question, name_tokens)
+                                   name_tokens)
 from tests.conftest import make_config
 
 ENTITY_LIST = {
@@ -213,38 +214,114 @@ def test_the_index_is_cached_by_store_fingerprint(lists_library):
 
 # --- "Is X listed?" in the Ask path ----------------------------------------------------------
 
-def test_membership_questions_are_recognised_and_others_are_not():
-    assert membership_question("Is Megvii listed?") == ("Megvii", "")
-    assert membership_question("Which list is Positive Technologies on?") == ("Positive Technologies", "")
-    assert membership_question("Is AO Kronshtadt on the Entity List?") == ("AO Kronshtadt", "Entity List")
-    assert membership_question("Why was Megvii listed?") is None
-    assert membership_question("Are license exceptions available to a party on the Entity List?") is None
+@pytest.mark.parametrize(("question", "name", "asked_list"), [
+    ("Is Megvii listed?", "Megvii", ""),
+    ("Is Megvii sanctioned?", "Megvii", ""),
+    ("Is Megvii designated by OFAC?", "Megvii", ""),
+    ("Which list is Positive Technologies on?", "Positive Technologies", ""),
+    ("What lists is Positive Technologies on?", "Positive Technologies", ""),
+    ("On which list is Positive Technologies?", "Positive Technologies", ""),
+    ("Is AO Kronshtadt on the Entity List?", "AO Kronshtadt", "Entity List"),
+    ("Is KOMOTSKY, Boris on the Specially Designated Nationals List?", "KOMOTSKY, Boris",
+     "Specially Designated Nationals List"),
+    ("Is Megvii on the Consolidated Screening List?", "Megvii", ""),  # it consolidates them all
+])
+def test_membership_questions_carry_the_name_and_list_as_written(question, name, asked_list):
+    frame = parse(question)
+    assert "membership" in frame.asks
+    assert (frame.asked_name, frame.asked_list) == (name, asked_list)
 
 
-def test_is_x_listed_is_answered_from_the_record(lists_library):
-    answer = lists_library.ask("Is Megvii Technology listed?")
-    assert not answer.refused
+@pytest.mark.parametrize("question", [
+    "Why was Megvii listed?",
+    "When was Megvii added?",
+    "Are license exceptions available to a party on the Entity List?",
+    "Is Megvii listed, and why?",  # two questions: the reason is asked too
+    "Is it on the Entity List?",
+])
+def test_other_questions_are_not_membership_questions(question):
+    frame = parse(question)
+    assert "membership" not in frame.asks and frame.asked_name is None
+
+
+@pytest.mark.parametrize("question", [
+    "Is Megvii Technology listed?",
+    "Which list is Megvii Technology Limited on?",
+    "Is Megvii Technology on the NS-CMIC list?",
+])
+def test_is_x_listed_is_answered_from_the_record(lists_library, question):
+    answer = lists_library.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.text.startswith("Yes: Megvii Technology")
     assert "Non-SDN Chinese Military-Industrial Complex" in answer.text and "China" in answer.text
     assert answer.citations and "Megvii Technology Limited" in answer.citations[0].text
-    answer = lists_library.ask("Which list is Positive Technologies on?")
+
+
+@pytest.mark.parametrize("question", [
+    "Which list is Positive Technologies on?",
+    "Is JSC Positive Technologies sanctioned?",  # a listed alias
+    "On which list is Positive Technologies?",
+])
+def test_which_list_names_the_list_and_its_citation(lists_library, question):
+    answer = lists_library.ask(question)
+    assert not answer.refused, answer.text
     assert "Entity List" in answer.text and "86 FR 60760" in answer.text
+    assert all("Positive Technologies" in c.text for c in answer.citations)
 
 
-def test_a_made_up_name_is_not_found_on_the_lists(lists_library):
-    answer = lists_library.ask("Is Hefei Sunrise Trading listed?")
+@pytest.mark.parametrize("question", [
+    "Is Hefei Sunrise Trading listed?",
+    "Which list is Hefei Sunrise Trading on?",
+    "Is Hefei Sunrise Trading on the Entity List?",
+])
+def test_a_made_up_name_is_not_found_on_the_lists(lists_library, question):
+    answer = lists_library.ask(question)
     assert answer.refused
-    assert answer.text.startswith("Hefei Sunrise Trading was not found on the lists in the library "
-                                  "(searched: ")
-    assert answer.citations == []  # no other entity's record is shown as the answer
+    assert answer.text.startswith("Hefei Sunrise Trading was not found on the ")
+    assert " in the library (searched: " in answer.text
+    # the lists searched are named, with the date of their data
+    assert "Entity List" in answer.text and "data of 2026-07-09" in answer.text
+    assert answer.citations == []  # no other entity's record (the Hefei laboratory) is shown
+    assert "Laboratory" not in answer.text
 
 
-def test_a_name_on_another_list_than_the_one_asked_is_said_so(lists_library):
-    answer = lists_library.ask("Is Megvii Technology on the Entity List?")
+@pytest.mark.parametrize("question", [
+    "Is Megvii Technology on the Entity List?",
+    "Is Megvii Technology listed on the Entity List?",
+    "Does Megvii Technology appear on the Entity List?",
+])
+def test_a_name_on_another_list_than_the_one_asked_is_said_so(lists_library, question):
+    answer = lists_library.ask(question)
     assert answer.refused and "not found on the Entity List" in answer.text
-    assert "Non-SDN Chinese Military-Industrial Complex" in answer.text
+    assert "A close name is on other lists: Non-SDN Chinese Military-Industrial Complex" in answer.text
+    assert [c.text for c in answer.citations] and all("Megvii" in c.text for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "found"), [
+    ("Is Megvii Technology on the Non-SDN CMIC list?", True),
+    ("Is Megvii Technology on the SDN list?", False),  # the NS-CMIC list is "Non-SDN"
+    ("Is Joint Stock Company Kronshtadt on BIS's Entity List?", True),
+    ("Is Joint Stock Company Kronshtadt on the Military End-User List?", False),
+])
+def test_the_list_asked_about_is_read_from_how_lists_are_named(lists_library, question, found):
+    answer = lists_library.ask(question)
+    assert answer.refused is not found, answer.text
 
 
 def test_a_library_without_list_data_says_so(library):
     result = library.screen("Positive Technologies")
     assert not result.matched
     assert "no list data in the library" in result.text()
+
+
+def test_a_membership_question_to_a_library_without_list_data_says_so(tmp_path):
+    from listlens.index.library import Library
+
+    note = tmp_path / "note.md"
+    note.write_text("# Export control notes\n\nOur team keeps these notes on supplier due diligence. "
+                    "Positive Technologies is a Moscow security firm we read about.\n", encoding="utf-8")
+    library = Library(make_config(tmp_path / "data"))
+    assert library.ingest([note]).ok
+    answer = library.ask("Is Positive Technologies on the Entity List?")
+    assert answer.refused and answer.citations == []
+    assert "not found on the Entity List in the library (searched: no list data in the library)" in answer.text
