@@ -18,6 +18,7 @@ from typing import Any
 from listlens.index.config import IndexConfig
 from listlens.index.entities import save_shard, shard_rows
 from listlens.index.keyword import keyword_text, save_keyword_shard
+from listlens.index.screen import list_records, save_screen_shard
 from listlens.index.facts import fact_records
 from listlens.index.errors import DocumentNotFound, EmptyQuestion, ListLensError, LLMUnavailable
 from listlens.index.store import Store
@@ -151,6 +152,8 @@ class Library:
         save_shard(self.config.cache_dir, doc_id, version, entity_rows)
         save_keyword_shard(self.config.cache_dir, doc_id, version, [n.node_id for n in nodes],
                            [keyword_text(str(n.metadata.get("title", "")), n.text) for n in nodes])
+        if doc.metadata.get("doc_type") == "list":  # and of the screening index
+            save_screen_shard(self.config.cache_dir, doc_id, version, list_records(nodes))
         entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts),
                      facts_reader=FACTS_READER)
         self.store.put_document(doc_id, entry)
@@ -209,6 +212,7 @@ class Library:
         they are not on disk yet: an ingest pays for them, so its first question does not."""
         from listlens.index.entities import ensure_entity_table
         from listlens.index.keyword import ensure_keyword_index
+        from listlens.index.screen import ensure_matcher
 
         catalog = self.store.ready_catalog()
         versions = {doc_id: m["version"] for doc_id, m in catalog.items()}
@@ -218,6 +222,7 @@ class Library:
         with self._lock:
             ensure_keyword_index(self.store, cache, fingerprint, catalog)
             ensure_entity_table(self.store, cache, fingerprint, catalog)
+            ensure_matcher(self.store, cache, fingerprint, catalog)
 
     def retriever(self):
         """A retriever over the current library; the caches are reloaded only when the catalog

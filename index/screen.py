@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -760,18 +761,34 @@ def _lists_searched(records: list[ListRecord]) -> list[ListSearched]:
 
 # --- building and caching --------------------------------------------------------------------
 
-def build_matcher(records: list[ListRecord]) -> Matcher:
-    from scipy.sparse import csr_matrix
+Name = tuple[int, str, bool, str, bool, str]
+"""One name of one record, normalised: (record, listed text, alias?, phonetic key, transliterated?,
+words as written run together)."""
 
-    by_key: dict[str, list[tuple[int, str, bool, bool]]] = {}
-    plain: dict[str, str] = {}
+
+def record_names(records: list[ListRecord]) -> list[Name]:
+    """Every name and alias of every record, normalised: the costly part of building a matcher,
+    done once per document version (at ingest, see `save_screen_shard`)."""
+    names = []
     for rec_id, r in enumerate(records):
         for listed, is_alias in [(r.entity, False)] + [(a, True) for a in r.aliases]:
             tokens, translit = name_tokens(listed)
             if tokens:
-                key = " ".join(tokens)
-                by_key.setdefault(key, []).append((rec_id, listed, is_alias, translit))
-                plain.setdefault(key, "".join(readable_tokens(listed)[0]))
+                names.append((rec_id, listed, is_alias, " ".join(tokens), translit,
+                              "".join(readable_tokens(listed)[0])))
+    return names
+
+
+def build_matcher(records: list[ListRecord], names: list[Name] | None = None) -> Matcher:
+    """The matcher over `records`; `names` as `record_names` gives them, when already made."""
+    from scipy.sparse import csr_matrix
+
+    by_key: dict[str, list[tuple[int, str, bool, bool]]] = {}
+    plain: dict[str, str] = {}
+    for rec_id, listed, is_alias, key, translit, written in (
+            record_names(records) if names is None else names):
+        by_key.setdefault(key, []).append((rec_id, listed, is_alias, translit))
+        plain.setdefault(key, written)
     keys = list(by_key)
     df: dict[str, int] = defaultdict(int)
     for k in keys:
@@ -824,30 +841,80 @@ def record_from_chunk(node_id: str, text: str, meta: dict[str, Any]) -> ListReco
         publisher=str(meta.get("publisher") or ""))
 
 
-def read_records(store, catalog: dict[str, dict[str, Any]]) -> list[ListRecord]:
-    """Every record of every list document the catalog calls complete."""
-    records = []
-    for doc_id, entry in sorted(catalog.items()):
-        if entry.get("doc_type") != "list" or not entry.get("version"):
-            continue
+SHARDS = "screen-shards"
+
+
+def _shard_path(cache_dir: Path, doc_id: str, version: str) -> Path:
+    return cache_dir / SHARDS / f"{CACHE_VERSION}.{doc_id}.{version}.json"
+
+
+def list_records(nodes) -> list[ListRecord]:
+    """The records among a list document's chunks (TextNodes) as ingest stores them."""
+    return [record_from_chunk(n.node_id, n.text, n.metadata) for n in nodes
+            if n.metadata.get("kind") == "record" and n.metadata.get("entity")]
+
+
+def save_screen_shard(cache_dir: Path, doc_id: str, version: str, records: list[ListRecord]) -> None:
+    """One list document version's records with their names normalised, so the library's
+    matcher is a merge of shards: an ingest normalises only the documents it adds."""
+    path = _shard_path(cache_dir, doc_id, version)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"records": [asdict(r) for r in records],
+                               "names": record_names(records)}, ensure_ascii=False))
+    tmp.replace(path)
+
+
+def _shard(store, cache_dir: Path, doc_id: str, entry: dict[str, Any]) -> tuple[list[ListRecord], list]:
+    """A list document's records and names from its shard, or read from Chroma (and the shard
+    saved) when the file is missing or unreadable."""
+    path = _shard_path(cache_dir, doc_id, entry["version"])
+    if not path.exists():
         got = store.documents_chunks({doc_id: entry})
-        for node_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-            if (meta or {}).get("kind") == "record" and meta.get("entity"):
-                records.append(record_from_chunk(node_id, text, meta))
-    return records
+        records = [record_from_chunk(i, t, m) for i, t, m in
+                   zip(got["ids"], got["documents"], got["metadatas"])
+                   if (m or {}).get("kind") == "record" and m.get("entity")]
+        save_screen_shard(cache_dir, doc_id, entry["version"], records)
+    try:
+        raw = json.loads(path.read_text())
+    except ValueError:  # cut short: made again
+        path.unlink(missing_ok=True)
+        return _shard(store, cache_dir, doc_id, entry)
+    return [ListRecord(**r) for r in raw["records"]], raw["names"]
 
 
 def load_matcher(store, cache_dir: Path, fingerprint: str,
                  catalog: dict[str, dict[str, Any]]) -> Matcher:
-    """The matcher from its cache files when current, else rebuilt from Chroma and cached."""
+    """The matcher from its cache files when current, else merged from the list documents'
+    shards and cached."""
     meta_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.json"
     if meta_path.exists() and meta_path.with_suffix(".npz").exists():
         return read_cache(meta_path)
-    matcher = build_matcher(read_records(store, catalog))
+    records: list[ListRecord] = []
+    names: list[Name] = []
+    keep = set()
+    for doc_id, entry in sorted(catalog.items()):
+        if entry.get("doc_type") != "list" or not entry.get("version"):
+            continue
+        keep.add(_shard_path(cache_dir, doc_id, entry["version"]).name)
+        doc_records, doc_names = _shard(store, cache_dir, doc_id, entry)
+        names += [(rec_id + len(records), *rest) for rec_id, *rest in doc_names]
+        records += doc_records
+    for old in (cache_dir / SHARDS).glob("*.json"):
+        if old.name not in keep:  # versions replaced or removed since
+            old.unlink(missing_ok=True)
+    matcher = build_matcher(records, names)
     for old in [*cache_dir.glob("screen-*.json"), *cache_dir.glob("screen-*.npz")]:
         old.unlink(missing_ok=True)
     write_cache(matcher, meta_path)
     return matcher
+
+
+def ensure_matcher(store, cache_dir: Path, fingerprint: str, catalog: dict[str, dict[str, Any]]) -> None:
+    """Build and cache the matcher for `fingerprint` if it is not on disk yet."""
+    meta_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.json"
+    if not (meta_path.exists() and meta_path.with_suffix(".npz").exists()):
+        load_matcher(store, cache_dir, fingerprint, catalog)
 
 
 def write_cache(matcher: Matcher, meta_path: Path) -> None:

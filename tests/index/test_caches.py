@@ -9,6 +9,7 @@ from pathlib import Path
 
 from listlens.index.entities import NORMALIZE_VERSION
 from listlens.index.library import Library
+from listlens.index.screen import CACHE_VERSION as SCREEN_CACHE
 from listlens.index.store import Store
 from tests.conftest import make_config
 
@@ -28,6 +29,11 @@ def current_files(library: Library) -> tuple[Path, Path]:
     fingerprint = Store.fingerprint(library.store.ready_versions())
     cache = library.config.cache_dir
     return cache / f"bm25-{fingerprint}.json", cache / f"entities-{NORMALIZE_VERSION}-{fingerprint}.json"
+
+
+def screen_cache(library: Library) -> Path:
+    fingerprint = Store.fingerprint(library.store.ready_versions())
+    return library.config.cache_dir / f"screen-{SCREEN_CACHE}-{fingerprint}.json"
 
 
 def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
@@ -53,6 +59,9 @@ def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
     assert len(shards) == 2 and min(s.stat().st_mtime_ns for s in shards) == first_shard
     words = sorted((library.config.cache_dir / "keyword-shards").glob("*.npz"))
     assert len(words) == 2 and min(s.stat().st_mtime_ns for s in words) == first_words
+    # the screening index too: made by the ingest from one normalised shard per list document
+    assert screen_cache(library).exists()
+    assert len(list((library.config.cache_dir / "screen-shards").glob("*.json"))) == 2
 
     # A fresh process finds both entities (and an alias) through the caches the ingest left.
     fresh = Library(make_config(tmp_path / "data"))
@@ -60,6 +69,9 @@ def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
     assert [e.name for e in table.find_in("Is Tanglewood Avionics listed?")] == ["Tanglewood Avionics JSC"]
     assert [e.name for e in table.lookup("Quillfeather Alias 0")] == ["Quillfeather Optics Company"]
     assert "Erewhon" in table.lookup("Tanglewood Avionics")[0].countries
+    before = screen_cache(fresh).stat().st_mtime_ns
+    assert fresh.screen("Tanglewood Avionic").matches[0].record.entity == "Tanglewood Avionics JSC"
+    assert screen_cache(fresh).stat().st_mtime_ns == before  # read, not rebuilt
     ids = fresh.retriever().keyword.search("Marrowdale")
     assert fresh.store.get_chunks(ids[:1])[1][0].startswith("Marrowdale")
 
