@@ -125,13 +125,15 @@ class KeywordIndex:
         if not cols:
             return []
         w = self.weights
-        spans = [(w.indptr[c], w.indptr[c + 1]) for c in cols]
-        rows = np.concatenate([w.indices[a:b] for a, b in spans])
-        vals = np.concatenate([w.data[a:b] for a, b in spans])
-        hit, inverse = np.unique(rows, return_inverse=True)
-        scores = np.bincount(inverse, weights=vals)
-        top = np.argsort(-scores, kind="stable")[:k]
-        return [self.node_ids[i] for i in hit[top]]
+        scores = np.zeros(len(self.node_ids), dtype=np.float32)
+        for c in cols:  # a column's rows are distinct, so one fancy-index add per term is exact
+            a, b = w.indptr[c], w.indptr[c + 1]
+            scores[w.indices[a:b]] += w.data[a:b]
+        hit = np.flatnonzero(scores)
+        if len(hit) > k:
+            hit = hit[np.argpartition(-scores[hit], k)[:k]]
+        hit = hit[np.argsort(-scores[hit], kind="stable")]
+        return [self.node_ids[i] for i in hit]
 
     def save(self, path: Path) -> None:
         """`<path>.npz` (the weights) and `<path>.json` (ids and terms), the JSON written last:
