@@ -132,6 +132,9 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle pool threads sleep rather than spin: an ingest encodes while Chroma writes the
+        # previous batch in another thread, and on 2 cores spinning threads take its CPU.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         try:
             self.session = ort.InferenceSession(str(onnx_path), options,
