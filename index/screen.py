@@ -996,7 +996,9 @@ def membership_answer(question: str, name: str, result: ScreenResult, asked_list
         text = f"{name} was not found {where} in the library (searched: {result.searched_text()})."
         if matches:
             other = "; ".join(sorted({m.record.list_name for m in matches}))
-            text += f" A close name is on other lists: {other}."
+            best = max(m.score for m in matches)
+            who = "The same name" if best >= 1.0 else f"A close name (match score {best:.2f})"
+            text += f" {who} is on other lists: {other}."
         cites = [_record_citation(i, m.record) for i, m in enumerate(matches[:max_cited], 1)]
         return Answer(question, text, True, cites, [], [], "screen")
     citations, sentences = [], []

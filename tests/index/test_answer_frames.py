@@ -249,7 +249,7 @@ def test_a_listed_name_asked_about_another_list_is_not_found_there(frames_librar
     answer = frames_library.ask(question)
     assert answer.refused, answer.text
     assert "Talon Avionics was not found on the" in answer.text and "in the library (searched:" in answer.text
-    assert "A close name is on other lists: Entity List" in answer.text
+    assert "The same name is on other lists: Entity List" in answer.text
     assert answer.citations and all(c.text.startswith("Talon Avionics") for c in answer.citations)
 
 

@@ -285,6 +285,12 @@ def test_a_made_up_name_is_not_found_on_the_lists(lists_library, question):
     assert "Laboratory" not in answer.text
 
 
+def test_a_close_name_on_another_list_gives_its_score(lists_library):
+    answer = lists_library.ask("Is Megvi Technolgy on the Entity List?")
+    assert answer.refused and "A close name (match score 0." in answer.text
+    assert "is on other lists: Non-SDN Chinese Military-Industrial Complex" in answer.text
+
+
 @pytest.mark.parametrize("question", [
     "Is Megvii Technology on the Entity List?",
     "Is Megvii Technology listed on the Entity List?",
@@ -293,7 +299,8 @@ def test_a_made_up_name_is_not_found_on_the_lists(lists_library, question):
 def test_a_name_on_another_list_than_the_one_asked_is_said_so(lists_library, question):
     answer = lists_library.ask(question)
     assert answer.refused and "not found on the Entity List" in answer.text
-    assert "A close name is on other lists: Non-SDN Chinese Military-Industrial Complex" in answer.text
+    # legal forms aside, the very name: said as the same name, not as a close one
+    assert "The same name is on other lists: Non-SDN Chinese Military-Industrial Complex" in answer.text
     assert [c.text for c in answer.citations] and all("Megvii" in c.text for c in answer.citations)
 
 
