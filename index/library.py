@@ -257,7 +257,7 @@ class Library:
         from listlens.index.answer import compose_extractive
         from listlens.index.frame import parse
         from listlens.index.generate import compose_with_llm
-        from listlens.index.screen import membership_answer
+        from listlens.index.screen import joint_answer, membership_answer, several_names
         from listlens.index.structured import (answer_alias_count, answer_from_document_facts,
                                                answer_from_facts, answer_from_records)
 
@@ -271,6 +271,9 @@ class Library:
             # list record in the library; a name on no list is "not found", never another's record.
             result = self.screen(frame.asked_name)
             answer = membership_answer(question, frame.asked_name, result, frame.asked_list)
+            if not result.matched and (names := several_names(frame.asked_name)):
+                answer = joint_answer(question, [
+                    membership_answer(question, n, self.screen(n), frame.asked_list) for n in names])
             answer.latency_s = time.perf_counter() - started
             return answer
         lists = lists_searched(retriever.catalog)

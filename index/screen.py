@@ -41,7 +41,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -1021,3 +1021,32 @@ def membership_answer(question: str, name: str, result: ScreenResult, asked_list
     if more > 0:
         text += f" ({more} more not shown.)"
     return Answer(question, text, False, citations, [AnswerSentence(head, [])] + sentences, [], "screen")
+
+
+_NAME_LIST = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def several_names(asked: str) -> list[str]:
+    """The names of a membership question about several parties ("Are A and B listed?",
+    "Is A, B or C on the list?"), or [] when `asked` reads as one name. Only used when the
+    whole phrase matches nothing: "Research and Development Institute" stays one name when
+    it is listed."""
+    parts = [p.strip() for p in _NAME_LIST.split(asked.replace(" or ", " and ")) if p.strip()]
+    if len(parts) < 2 or not all(p[:1].isupper() or p[:1].isdigit() for p in parts):
+        return []
+    return parts
+
+
+def joint_answer(question: str, answers: list[Answer]) -> Answer:
+    """One answer from the membership answers about several names, citations renumbered in
+    order; refused only when every name was not found."""
+    citations, sentences, texts = [], [], []
+    for answer in answers:
+        offset = len(citations)
+        citations += [replace(c, n=c.n + offset) for c in answer.citations]
+        texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m[1]) + offset}]", answer.text))
+        sentences += ([AnswerSentence(s.text, [n + offset for n in s.citations]) for s in answer.sentences]
+                      or [AnswerSentence(answer.text, [])])
+    return Answer(question, " ".join(texts), all(a.refused for a in answers), citations, sentences,
+                  [], "screen")
+

@@ -13,7 +13,7 @@ import pytest
 
 from listlens.index.frame import parse
 from listlens.index.screen import (DEFAULT_THRESHOLD, ListRecord, ScreeningError, build_matcher,
-                                   name_tokens)
+                                   name_tokens, several_names)
 from tests.conftest import make_config
 
 ENTITY_LIST = {
@@ -332,3 +332,32 @@ def test_a_membership_question_to_a_library_without_list_data_says_so(tmp_path):
     answer = library.ask("Is Positive Technologies on the Entity List?")
     assert answer.refused and answer.citations == []
     assert "not found on the Entity List in the library (searched: no list data in the library)" in answer.text
+
+
+def test_a_question_about_several_names_is_answered_for_each():
+    assert several_names("Positive Technologies and Megvii Technology") == [
+        "Positive Technologies", "Megvii Technology"]
+    assert several_names("Alpha Optics, Beta Marine or Gamma Labs") == ["Alpha Optics", "Beta Marine", "Gamma Labs"]
+    assert several_names("Megvii Technology") == []
+    assert several_names("Alpha Optics and partners") == []  # "partners" names no one
+
+
+@pytest.mark.parametrize("question", [
+    "Are Positive Technologies and Zorblax Dynamics listed?",
+    "Are Positive Technologies and Zorblax Dynamics on any list?",
+    "Is Positive Technologies or Zorblax Dynamics sanctioned?",
+])
+def test_each_name_of_several_gets_its_own_answer(lists_library, question):
+    answer = lists_library.ask(question)
+    assert not answer.refused, answer.text  # one of the two is listed
+    assert "Yes: Positive Technologies" in answer.text
+    assert "Zorblax Dynamics was not found on the lists in the library (searched:" in answer.text
+    assert answer.citations and all("Positive Technologies" in c.text for c in answer.citations)
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_several_names_none_listed_is_a_refusal_naming_each(lists_library):
+    answer = lists_library.ask("Are Zorblax Dynamics and Quillion Labs listed?")
+    assert answer.refused and not answer.citations
+    assert "Zorblax Dynamics was not found" in answer.text and "Quillion Labs was not found" in answer.text
+
