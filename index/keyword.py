@@ -130,9 +130,10 @@ class KeywordIndex:
             a, b = w.indptr[c], w.indptr[c + 1]
             scores[w.indices[a:b]] += w.data[a:b]
         hit = np.flatnonzero(scores)
-        if len(hit) > k:
-            hit = hit[np.argpartition(-scores[hit], k)[:k]]
-        hit = hit[np.argsort(-scores[hit], kind="stable")]
+        if len(hit) > k:  # the k best, ties at the boundary taken in chunk order
+            kth = -np.partition(-scores[hit], k - 1)[k - 1]
+            hit = hit[scores[hit] >= kth]
+        hit = hit[np.lexsort((hit, -scores[hit]))][:k]  # best first, ties in chunk order
         return [self.node_ids[i] for i in hit]
 
     def save(self, path: Path) -> None:
