@@ -77,7 +77,7 @@ _MEMBERSHIP_SHAPES = [
                r"(?:listed|designated|sanctioned|blacklisted|included)(?:\s+(?:by|under)\s+[^?]+?)?"
                r"(?:\s+(?:on|in)\s+" + _list_phrase("list") + r")?"
                r"|(?:on|in)\s+" + _list_phrase("list_") + r")\s*\??$", re.I),
-    # "Does X appear on any list?", "Does X appear on the Entity List?"
+    # "Does X appear on" any list, or on a list it names
     re.compile(r"^(?:does|do)\s+(?P<name>.+?)\s+appear\s+(?:on|in)\s+" + _list_phrase("list") + r"\s*\??$", re.I),
     # "Which list is X on?", "What lists are X on?", "On which list is X?", "On what list does X appear?"
     re.compile(r"^(?:(?:on|in)\s+)?(?:which|what)\s+(?:\w+\s+)?lists?\s+(?:is|are|does|do)\s+(?P<name>.+?)"

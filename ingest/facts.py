@@ -680,9 +680,9 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 
 def _lists_by_country(text: str, before: int) -> tuple[dict[str, str], str]:
-    """Lists the sentences just before a table assign by group: "The Russian organization was
-    added to the MEU list, while the rest were added to the Entity List" → {Russia: MEU List},
-    default Entity List."""
+    """Lists the sentences just before a table assign by group of rows, e.g. one country's
+    firm placed on the MEU List and every other row on the Entity List → {that country: MEU
+    List}, default Entity List."""
     spans = [sp for sp in sentences(text, max(0, before - 1500), before)][-4:]
     by_country: dict[str, str] = {}
     default = ""

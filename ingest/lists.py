@@ -1,8 +1,8 @@
 """Structured sanctions/export-control lists: one `record` section per list entry.
 
 Formats: the nsfreg JSON extractions (`{"list_id", "entities": [...]}`), the compact CSL JSON
-(`fieldKey` + index `tables` + `entries`), and the trade.gov Consolidated Screening List as CSV or
-JSON (`results` rows with name, alt_names, addresses, source, ...). Each record is rendered as one
+(`fieldKey` + index `tables` + `entries`), and trade.gov's CSL export as CSV or JSON
+(`results` rows with name, alt_names, addresses, source, ...). Each record is rendered as one
 readable sentence on its own line; its fields go to the section metadata. Every entry in the file
 becomes a record — a malformed entry is rendered as best we can, never skipped — so record counts
 always equal the file's entry count.
@@ -139,7 +139,7 @@ def parse_nsfreg(obj: dict, source: str) -> ParsedDocument:
     return _document(source, [(line, {"list_name": list_name})], records, meta)
 
 
-# --- trade.gov Consolidated Screening List (CSV / JSON rows) ----------------------------------
+# --- trade.gov CSL export (CSV / JSON rows) --------------------------------------------------
 
 def _address_text(value) -> tuple[str, list[str]]:
     """trade.gov addresses: a list of {address, city, state, postal_code, country} or a string."""
