@@ -246,8 +246,7 @@ class ListRecord:
     @property
     def list_short(self) -> str:
         """'Entity List (EL) - Bureau of Industry and Security' → 'EL'."""
-        m = re.search(r"\(([^)]+)\)", self.list_name)
-        return m[1] if m else self.list_name
+        return _short(self.list_name)
 
     @property
     def basis(self) -> str:
@@ -869,18 +868,17 @@ def _shard(store, cache_dir: Path, doc_id: str, entry: dict[str, Any]) -> tuple[
     """A list document's records and names from its shard, or read from Chroma (and the shard
     saved) when the file is missing or unreadable."""
     path = _shard_path(cache_dir, doc_id, entry["version"])
-    if not path.exists():
-        got = store.documents_chunks({doc_id: entry})
-        records = [record_from_chunk(i, t, m) for i, t, m in
-                   zip(got["ids"], got["documents"], got["metadatas"])
-                   if (m or {}).get("kind") == "record" and m.get("entity")]
-        save_screen_shard(cache_dir, doc_id, entry["version"], records)
     try:
         raw = json.loads(path.read_text())
-    except ValueError:  # cut short: made again
-        path.unlink(missing_ok=True)
-        return _shard(store, cache_dir, doc_id, entry)
-    return [ListRecord(**r) for r in raw["records"]], raw["names"]
+        return [ListRecord(**r) for r in raw["records"]], raw["names"]
+    except (OSError, ValueError):
+        pass
+    got = store.documents_chunks({doc_id: entry})
+    records = [record_from_chunk(i, t, m) for i, t, m in
+               zip(got["ids"], got["documents"], got["metadatas"])
+               if (m or {}).get("kind") == "record" and m.get("entity")]
+    save_screen_shard(cache_dir, doc_id, entry["version"], records)
+    return records, record_names(records)
 
 
 def load_matcher(store, cache_dir: Path, fingerprint: str,
@@ -949,14 +947,8 @@ def records_from_documents(docs) -> list[ListRecord]:
     (for the benchmark, which screens the shared list data without embedding it)."""
     from listlens.ingest.chunking import chunk_document
 
-    records = []
-    for doc in docs:
-        if doc.metadata.get("doc_type") != "list":
-            continue
-        for node in chunk_document(doc):
-            if node.metadata.get("kind") == "record" and node.metadata.get("entity"):
-                records.append(record_from_chunk(node.node_id, node.text, node.metadata))
-    return records
+    return [r for doc in docs if doc.metadata.get("doc_type") == "list"
+            for r in list_records(chunk_document(doc))]
 
 
 # --- "Is X listed?" --------------------------------------------------------------------------
