@@ -97,7 +97,7 @@ def run_listlens(config: IndexConfig, corpus: Path, gold: list[GoldItem], log: L
         library = Library(config)
         report = ingest_corpus(library, corpus, config, log, progress)
     report.seconds = time.perf_counter() - started
-    log(f"listlens: {report.added} documents (re)indexed, {report.unchanged} unchanged, "
+    log(f"listlens: {report.added + report.replaced} documents (re)indexed, {report.unchanged} unchanged, "
         f"{report.nodes:,} nodes written in {report.seconds:.0f} s")
     preds = []
     for n, item in enumerate(gold):
@@ -236,29 +236,8 @@ def ingest_corpus(library, corpus: Path, config: IndexConfig, log: Log,
     changed. The library keys a document's version on its file's bytes; here the version is a
     fingerprint of the parse (text, sections, metadata) and of the chunker, so a parser or
     chunker change is measured instead of the stale chunks of the old code."""
-    from listlens.index.library import IngestReport
-    from listlens.ingest.errors import IngestError
-    from listlens.ingest.readers import iter_files, read_path
-
-    library.ingest([])  # indexes nothing, but first clears what an interrupted run left
-    report = IngestReport()
-    progress = progress or _progress(log)
-    for path in iter_files([corpus]):
-        report.files += 1
-        try:
-            docs = read_path(path, int(config.max_file_mb * 1024 * 1024))
-        except IngestError as exc:
-            report.failures.append((str(path), exc.reason))
-            continue
-        for doc in docs:
-            doc.metadata["content_hash"] = parse_fingerprint(doc, config)
-            one = library.add_document(doc, progress)
-            report.added += one.added + one.replaced
-            report.unchanged += one.unchanged
-            report.nodes += one.nodes
-            report.failures += one.failures
-    library.refresh_caches()  # the first question does not pay for the keyword index
-    return report
+    return library.ingest([corpus], progress or _progress(log),
+                          version=lambda doc: parse_fingerprint(doc, config))
 
 
 def library_matches(library, corpus: Path, config: IndexConfig) -> int:

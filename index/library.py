@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -64,6 +64,7 @@ class Library:
         self._lock = threading.Lock()
         self._generators: dict[str, Any] = {}
         self._matcher: tuple[str, Any] | None = None  # (fingerprint, screening matcher)
+        self._bulk_embedder = None  # the embedder an ingest encoded with (its workers to stop)
 
     @property
     def embedder(self):
@@ -74,33 +75,48 @@ class Library:
 
     # --- documents -----------------------------------------------------------------------
 
-    def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: Progress | None = None,
+               version: Callable[[ParsedDocument], str] | None = None) -> IngestReport:
         """Add files and folders. Unchanged files add nothing; changed ones replace their chunks;
-        a broken file is reported and the rest goes on."""
+        a broken file is reported and the rest goes on. A document's version is its file's
+        bytes, or what `version` makes of the parsed document (an evaluation keys it on the
+        parse, so a parser change re-indexes what it changes)."""
         started = time.perf_counter()
         report = IngestReport()
         catalog = self.store.catalog()
         self._repair(catalog)
         max_bytes = int(self.config.max_file_mb * 1024 * 1024)
         own = self.config.data_dir.resolve()
-        for path in iter_files(paths):
-            if own in path.resolve().parents:
-                continue  # never index the library's own store and caches
-            report.files += 1
-            try:
-                docs = read_path(path, max_bytes)
-            except IngestError as exc:
-                report.failures.append((str(path), exc.reason))
-                continue
-            for doc in docs:
-                self._ingest_document(doc, catalog, report, progress)
+        with self._encoding():
+            for path in iter_files(paths):
+                if own in path.resolve().parents:
+                    continue  # never index the library's own store and caches
+                report.files += 1
+                try:
+                    docs = read_path(path, max_bytes)
+                except IngestError as exc:
+                    report.failures.append((str(path), exc.reason))
+                    continue
+                for doc in docs:
+                    if version:
+                        doc.metadata["content_hash"] = version(doc)
+                    self._ingest_document(doc, catalog, report, progress)
+        return self._finish_ingest(report, started)
+
+    @contextmanager
+    def _encoding(self):
+        """An ingest's span: the encoder's worker processes, if it started any, stop at its end."""
+        try:
+            yield
+        finally:
+            if self._bulk_embedder is not None:
+                self._bulk_embedder.close_workers()
+                self._bulk_embedder = None
+
+    def _finish_ingest(self, report: IngestReport, started: float) -> IngestReport:
+        """Build the caches for the library as it now stands."""
         self.refresh_caches()
         report.seconds = time.perf_counter() - started
-        return report
-
-    def add_document(self, doc: ParsedDocument, progress: Progress | None = None) -> IngestReport:
-        report = IngestReport(files=1)
-        self._ingest_document(doc, self.store.catalog(), report, progress)
         return report
 
     def _ingest_document(self, doc: ParsedDocument, catalog: dict, report: IngestReport,
@@ -127,33 +143,32 @@ class Library:
         # that queries would trust.
         self.store.put_document(doc_id, entry)
         published_int = int(str(doc.metadata.get("published", "0")).replace("-", "") or 0)
-        embedder = self.embedder
-        entity_rows = []
-        # Chroma writes a batch in a writer thread while the model encodes the next one; one
-        # write in flight at a time bounds memory and surfaces a failed write at once.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="listlens-write") as writer:
-            written = None
-            for at in range(0, len(nodes), EMBED_BATCH):
-                batch = nodes[at:at + EMBED_BATCH]
-                vectors = _encode(embedder, batch, self.config.record_tokens)
-                metas = [{**n.metadata, "published_int": published_int} for n in batch]
-                entity_rows += shard_rows([n.node_id for n in batch], metas)
-                if written is not None:
-                    written.result()
-                written = writer.submit(self.store.upsert_chunks, [n.node_id for n in batch],
-                                        [n.text for n in batch], metas, vectors)
-                if progress:
-                    progress(doc.source, min(at + EMBED_BATCH, len(nodes)), len(nodes))
-            written.result()  # every chunk is in Chroma before the catalog calls it complete
+        embedder = self._bulk_embedder = self.embedder
+
+        def write(at: int, batch: list, vectors: Callable) -> None:
+            metas = [{**n.metadata, "published_int": published_int} for n in batch]
+            self.store.upsert_chunks([n.node_id for n in batch], [n.text for n in batch], metas,
+                                     vectors())
+            if progress:
+                progress(doc.source, at + len(batch), len(nodes))
+
+        # While this process writes a batch to Chroma, the encoder's worker processes encode
+        # the next one; one batch in flight bounds memory and surfaces a failed write at once.
+        in_flight = None
+        for at in range(0, len(nodes), EMBED_BATCH):
+            batch = nodes[at:at + EMBED_BATCH]
+            vectors = _encode_later(embedder, batch, self.config.record_tokens)
+            if in_flight:
+                write(*in_flight)
+            in_flight = (at, batch, vectors)
+        # While the last batch is encoded: the facts, and this version's share of the entity
+        # table, the keyword index and the screening index (the next ones are a merge, not a
+        # scan of the library).
         if doc.facts:
             self.store.upsert_facts(doc_id, version, *fact_records(doc.facts, doc.text))
-        # This version's share of the entity table and of the keyword index, so the next table
-        # and index are a merge, not a scan of the library.
-        save_shard(self.config.cache_dir, doc_id, version, entity_rows)
-        save_keyword_shard(self.config.cache_dir, doc_id, version, [n.node_id for n in nodes],
-                           [keyword_text(str(n.metadata.get("title", "")), n.text) for n in nodes])
-        if doc.metadata.get("doc_type") == "list":  # and of the screening index
-            save_screen_shard(self.config.cache_dir, doc_id, version, list_records(nodes))
+        save_shards(self.config.cache_dir, doc_id, version, nodes,
+                    is_list=doc.metadata.get("doc_type") == "list")
+        write(*in_flight)  # every chunk is in Chroma before the catalog calls it complete
         entry.update(version=version, pending="", nodes=len(nodes), facts=len(doc.facts),
                      facts_reader=FACTS_READER)
         self.store.put_document(doc_id, entry)
@@ -435,45 +450,62 @@ class Library:
         catalog = self.store.catalog()
         self._repair(catalog)
         max_bytes = int(self.config.max_file_mb * 1024 * 1024)
-        try:
-            page = fetch(url, max_bytes, timeout)
-            items = parse_feed(page) if is_feed(page) else None
-            if items is None:
-                report.files = 1
-                for doc in read_fetched(page):
-                    self._ingest_document(doc, catalog, report, progress)
-        except IngestError as exc:
-            report.failures.append((url, exc.reason))
-            items = None
-        for item in items or []:
-            report.files += 1
-            if catalog.get(doc_id_for(item.link), {}).get("version"):
-                report.unchanged += 1
-                continue
+        with self._encoding():
             try:
-                for doc in read_fetched(fetch(item.link, max_bytes, timeout), item):
-                    self._ingest_document(doc, catalog, report, progress)
+                page = fetch(url, max_bytes, timeout)
+                items = parse_feed(page) if is_feed(page) else None
+                if items is None:
+                    report.files = 1
+                    for doc in read_fetched(page):
+                        self._ingest_document(doc, catalog, report, progress)
             except IngestError as exc:
-                report.failures.append((item.link, exc.reason))
-        self.refresh_caches()
-        report.seconds = time.perf_counter() - started
-        return report
+                report.failures.append((url, exc.reason))
+                items = None
+            for item in items or []:
+                report.files += 1
+                if catalog.get(doc_id_for(item.link), {}).get("version"):
+                    report.unchanged += 1
+                    continue
+                try:
+                    for doc in read_fetched(fetch(item.link, max_bytes, timeout), item):
+                        self._ingest_document(doc, catalog, report, progress)
+                except IngestError as exc:
+                    report.failures.append((item.link, exc.reason))
+        return self._finish_ingest(report, started)
 
 
-def _encode(embedder, nodes: list, record_tokens: int):
-    """The nodes' vectors; list records from their first `record_tokens` tokens."""
+def save_shards(cache_dir: Path, doc_id: str, version: str, nodes: list, is_list: bool) -> None:
+    """A document version's shards of the entity table, the keyword index and (for a list)
+    the screening index."""
+    ids = [n.node_id for n in nodes]
+    save_shard(cache_dir, doc_id, version, shard_rows(ids, [n.metadata for n in nodes]))
+    save_keyword_shard(cache_dir, doc_id, version, ids,
+                       [keyword_text(str(n.metadata.get("title", "")), n.text) for n in nodes])
+    if is_list:
+        save_screen_shard(cache_dir, doc_id, version, list_records(nodes))
+
+
+def _encode_later(embedder, nodes: list, record_tokens: int) -> Callable:
+    """Start encoding the nodes; call the result for their vectors. List records are encoded
+    from their first `record_tokens` tokens."""
     import numpy as np
 
     texts = [embedding_text(n) for n in nodes]
     records = [i for i, n in enumerate(nodes) if n.metadata.get("kind") == "record"]
     if not records or record_tokens >= embedder.max_tokens:
-        return embedder.encode(texts)
+        return embedder.encode_later(texts)
     others = sorted(set(range(len(nodes))) - set(records))
-    vectors = np.zeros((len(nodes), embedder.dimensions), dtype=np.float32)
-    vectors[records] = embedder.encode([texts[i] for i in records], max_tokens=record_tokens)
+    parts = [(records, embedder.encode_later([texts[i] for i in records], max_tokens=record_tokens))]
     if others:
-        vectors[others] = embedder.encode([texts[i] for i in others])
-    return vectors
+        parts.append((others, embedder.encode_later([texts[i] for i in others])))
+
+    def result():
+        vectors = np.zeros((len(nodes), embedder.dimensions), dtype=np.float32)
+        for rows, part in parts:
+            vectors[rows] = part()
+        return vectors
+
+    return result
 
 
 def parse_fingerprint(doc: ParsedDocument, config: IndexConfig) -> str:

@@ -150,7 +150,7 @@ class OnnxEncoder:
         self.max_tokens = MAX_TOKENS
 
     def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS,
-               batch_size: int = 64) -> np.ndarray:
+               batch_size: int = 16) -> np.ndarray:
         """Texts are batched by token length, so a batch carries little padding."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
@@ -172,3 +172,4 @@ class OnnxEncoder:
             summed = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
             out[rows] = summed / np.linalg.norm(summed, axis=1, keepdims=True)
         return out
+

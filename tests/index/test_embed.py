@@ -98,3 +98,74 @@ def test_an_unknown_encoder_is_a_clear_error():
 
     with pytest.raises(ListLensError, match="unknown encoder"):
         load_embedder(64, "fp16-gpu", MODEL_DIR)
+
+
+def _distinct_records(n: int) -> list[str]:
+    return [f"Example Trading Company No. {i} (a.k.a. ETC-{i}) of Utopia is on the Entity List "
+            f"(EL) under 99 FR {10000 + i}" for i in range(n)]
+
+
+def test_a_bulk_encode_runs_in_worker_processes_and_keeps_each_texts_vector(tmp_path):
+    """An ingest's batches go to worker processes; each row is still its own text's vector."""
+    from listlens.index.embed import POOL_MIN_TEXTS, Embedder, OnnxBackend
+    from listlens.index.onnx_model import OnnxEncoder, cached_model, package_model_dir
+
+    path = cached_model(MODEL_DIR)
+    backend = OnnxBackend(OnnxEncoder(path, package_model_dir(), 1), path, package_model_dir(), 2)
+    embedder = Embedder(backend, batch_size=16)
+    texts = _distinct_records(POOL_MIN_TEXTS + 9)
+    try:
+        pending = embedder.encode_later(texts)
+        workers = [w.process for w in backend._pool.workers]
+        assert len(workers) == 2 and all(p.poll() is None for p in workers)  # running
+        pooled = pending()
+    finally:
+        embedder.close_workers()
+    assert all(p.poll() is not None for p in workers)  # stopped at the ingest's end
+    here = backend.encoder.encode(texts, batch_size=16)
+    cosines = np.sum(pooled * here, axis=1)
+    # int8 activations are scaled per batch, and a worker's batches hold other texts
+    assert pooled.shape == (len(texts), 384) and cosines.min() > 0.98
+    # each row is nearest to its own text's vector, not to a neighbour's
+    assert np.array_equal(np.argmax(pooled @ here.T, axis=1), np.arange(len(texts)))
+
+
+def test_a_worker_that_dies_costs_nothing_the_encode_is_done_here(caplog):
+    from listlens.index.embed import POOL_MIN_TEXTS, Embedder, OnnxBackend
+    from listlens.index.onnx_model import OnnxEncoder, cached_model, package_model_dir
+
+    path = cached_model(MODEL_DIR)
+    backend = OnnxBackend(OnnxEncoder(path, package_model_dir(), 1), path, package_model_dir(), 2)
+    embedder = Embedder(backend, batch_size=16)
+    texts = _distinct_records(POOL_MIN_TEXTS)
+    try:
+        embedder.encode_later(texts[::-1])()  # starts the workers
+        backend._pool.workers[1].process.kill()
+        backend._pool.workers[1].process.wait()
+        vectors = embedder.encode_later(texts)()
+    finally:
+        embedder.close_workers()
+    assert "encoding in this process" in caplog.text and "exit code" in caplog.text
+    here = backend.encoder.encode(texts, batch_size=16)
+    assert np.min(np.sum(vectors * here, axis=1)) > 0.98
+
+
+def test_a_script_without_a_main_guard_ingests_once(tmp_path):
+    """Workers are started as `python -m`, so a caller's script is never run again inside them
+    (as multiprocessing's spawn would)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain_script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from listlens.index.embed import load_embedder\n"
+        f"embedder = load_embedder(16, 'onnx-int8', Path({str(MODEL_DIR)!r}))\n"
+        "texts = [f'Example Holding {i} of Utopia' for i in range(700)]\n"
+        "print('script ran', flush=True)\n"
+        "vectors = embedder.encode_later(texts)()\n"
+        "embedder.close_workers()\n"
+        "print('encoded', vectors.shape, flush=True)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("script ran") == 1 and "encoded (700, 384)" in done.stdout
