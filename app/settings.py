@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, description="its API key, if it needs one")
     llm_timeout_s: float = Field(60.0, gt=0, description="give up on the LLM after this long and "
                                                          "answer extractively")
-    embed_batch_size: int = Field(64, gt=0, description="texts per embedding batch")
+    embed_batch_size: int = Field(16, gt=0, description="texts per embedding batch")
     encoder: Literal["onnx-int8", "torch-float"] = Field(
         "onnx-int8", description="embedding encoder: an int8 ONNX copy of the packaged model "
                                  "(~3x faster) or the float model as shipped; re-ingest after "

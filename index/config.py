@@ -33,7 +33,9 @@ class IndexConfig:
     openai_model: str | None = None
     openai_api_key: str | None = None
     llm_timeout_s: float = 60.0
-    embed_batch_size: int = 64
+    embed_batch_size: int = 16
+    """Texts per encoder call. Batches of 8–16 short list records cost ~20 % less CPU than 64
+    with the int8 model (BENCHMARKS.md); texts are grouped by length, so padding stays small."""
     screen_threshold: float = 0.82
     """Lowest screening score reported as a match (0–1; see index/screen.py DEFAULT_THRESHOLD)."""
     encoder: str = "onnx-int8"
