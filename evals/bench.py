@@ -375,8 +375,7 @@ def format_table(results: dict) -> str:
                          f"raw encode {_f(ing['raw_cpu_ms_per_node'], '{:.1f}')} ms",
                          f"{_f(ing['cpu_ratio_to_raw_encode'], '{:.2f}')} × (load-independent)"))
         rows.append(("ingest peak memory (RSS)", f"{_f(ing.get('child_peak_rss_mb'))} MB",
-                     f"model loaded: {_f(ing.get('peak_rss_mb_before_ingest'))} MB",
-                     f"each encoder worker process: {_f(ing.get('encode_worker_peak_rss_mb'))} MB"))
+                     f"model loaded: {_f(ing.get('peak_rss_mb_before_ingest'))} MB", ""))
     elif ing:
         rows.append(("ingest", ing.get("error", "?"), "", ""))
     q = p.get("quality", {})

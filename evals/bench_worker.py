@@ -38,13 +38,6 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def children_peak_rss_mb() -> float:
-    """The peak resident memory of the largest finished child process (an encoder worker)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -131,8 +124,7 @@ def task_ingest(a: dict) -> dict:
             "model_load_seconds": model_load_s, "encode_threads": encode_threads(),
             "encoder": embedder.encoder,
             "batch_size": embedder.embed_batch_size,
-            "peak_rss_mb_before_ingest": rss_before, "peak_rss_mb": ingest_rss,
-            "encode_worker_peak_rss_mb": children_peak_rss_mb()}
+            "peak_rss_mb_before_ingest": rss_before, "peak_rss_mb": ingest_rss}
 
 
 def task_naive(a: dict) -> dict:
