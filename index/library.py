@@ -237,7 +237,7 @@ class Library:
         with self._lock:
             ensure_keyword_index(self.store, cache, fingerprint, catalog)
             ensure_entity_table(self.store, cache, fingerprint, catalog)
-            ensure_matcher(self.store, cache, fingerprint, catalog)
+            ensure_matcher(self.store, cache, catalog)
 
     def retriever(self):
         """A retriever over the current library; the caches are reloaded only when the catalog
@@ -326,16 +326,16 @@ class Library:
 
     def matcher(self):
         """The name matcher over every list record in the library (index/screen.py), loaded
-        from its cache, rebuilt only when the catalog has changed."""
-        from listlens.index.screen import load_matcher
+        from its cache, rebuilt only when a list document has been added, replaced or removed."""
+        from listlens.index.screen import lists_fingerprint, load_matcher
 
         catalog = self.store.ready_catalog()
-        fingerprint = Store.fingerprint({d: m["version"] for d, m in catalog.items()})
+        fingerprint = lists_fingerprint(catalog)
         with self._lock:
             if self._matcher is None or self._matcher[0] != fingerprint:
                 cache = self.config.cache_dir
                 cache.mkdir(parents=True, exist_ok=True)
-                self._matcher = (fingerprint, load_matcher(self.store, cache, fingerprint, catalog))
+                self._matcher = (fingerprint, load_matcher(self.store, cache, catalog))
             return self._matcher[1]
 
     def screen(self, name: str, country: str | None = None, lists: list[str] | None = None,

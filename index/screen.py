@@ -881,11 +881,23 @@ def _shard(store, cache_dir: Path, doc_id: str, entry: dict[str, Any]) -> tuple[
     return records, record_names(records)
 
 
-def load_matcher(store, cache_dir: Path, fingerprint: str,
-                 catalog: dict[str, dict[str, Any]]) -> Matcher:
+def lists_fingerprint(catalog: dict[str, dict[str, Any]]) -> str:
+    """What the screening index is keyed on: the versions of the list documents alone, so a
+    new rule or article leaves the index (and its cache) as it is."""
+    from listlens.index.store import Store
+
+    return Store.fingerprint({doc_id: m["version"] for doc_id, m in catalog.items()
+                              if m.get("doc_type") == "list" and m.get("version")})
+
+
+def _cache_path(cache_dir: Path, catalog: dict[str, dict[str, Any]]) -> Path:
+    return cache_dir / f"screen-{CACHE_VERSION}-{lists_fingerprint(catalog)}.json"
+
+
+def load_matcher(store, cache_dir: Path, catalog: dict[str, dict[str, Any]]) -> Matcher:
     """The matcher from its cache files when current, else merged from the list documents'
     shards and cached."""
-    meta_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.json"
+    meta_path = _cache_path(cache_dir, catalog)
     if meta_path.exists() and meta_path.with_suffix(".npz").exists():
         return read_cache(meta_path)
     records: list[ListRecord] = []
@@ -908,11 +920,11 @@ def load_matcher(store, cache_dir: Path, fingerprint: str,
     return matcher
 
 
-def ensure_matcher(store, cache_dir: Path, fingerprint: str, catalog: dict[str, dict[str, Any]]) -> None:
-    """Build and cache the matcher for `fingerprint` if it is not on disk yet."""
-    meta_path = cache_dir / f"screen-{CACHE_VERSION}-{fingerprint}.json"
+def ensure_matcher(store, cache_dir: Path, catalog: dict[str, dict[str, Any]]) -> None:
+    """Build and cache the matcher for these list documents if it is not on disk yet."""
+    meta_path = _cache_path(cache_dir, catalog)
     if not (meta_path.exists() and meta_path.with_suffix(".npz").exists()):
-        load_matcher(store, cache_dir, fingerprint, catalog)
+        load_matcher(store, cache_dir, catalog)
 
 
 def write_cache(matcher: Matcher, meta_path: Path) -> None:

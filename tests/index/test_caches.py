@@ -9,7 +9,7 @@ from pathlib import Path
 
 from listlens.index.entities import NORMALIZE_VERSION
 from listlens.index.library import Library
-from listlens.index.screen import CACHE_VERSION as SCREEN_CACHE
+from listlens.index.screen import lists_fingerprint
 from listlens.index.store import Store
 from tests.conftest import make_config
 
@@ -32,8 +32,10 @@ def current_files(library: Library) -> tuple[Path, Path]:
 
 
 def screen_cache(library: Library) -> Path:
-    fingerprint = Store.fingerprint(library.store.ready_versions())
-    return library.config.cache_dir / f"screen-{SCREEN_CACHE}-{fingerprint}.json"
+    cached = list(library.config.cache_dir.glob(
+        f"screen-*-{lists_fingerprint(library.store.ready_catalog())}.json"))
+    assert len(cached) == 1
+    return cached[0]
 
 
 def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
@@ -74,6 +76,27 @@ def test_an_ingest_leaves_the_caches_of_the_library_it_made(tmp_path):
     assert screen_cache(fresh).stat().st_mtime_ns == before  # read, not rebuilt
     ids = fresh.retriever().keyword.search("Marrowdale")
     assert fresh.store.get_chunks(ids[:1])[1][0].startswith("Marrowdale")
+
+
+def test_an_article_leaves_the_screening_index_as_it_is(tmp_path):
+    """Only list documents change what screening reads, so adding a rule or an article costs no
+    rebuild of the screening index (linear in the library's records)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_list(corpus / "list.json", ["Brackenridge Marine Ltd"], "Utopia")
+    library = Library(make_config(tmp_path / "data"))
+    library.ingest([corpus])
+    screening, (bm25, _) = screen_cache(library), current_files(library)
+    made_at = screening.stat().st_mtime_ns
+    (corpus / "article.md").write_text(
+        "# Harbour firm named in export case\n\nPublished: 2025-03-04\n\n"
+        "Brackenridge Marine Ltd was added to a trade list after regulators said it shipped "
+        "navigation parts without a licence.\n")
+    report = library.ingest([corpus])
+    assert report.added == 1 and report.unchanged == 1
+    assert current_files(library)[0] != bm25  # the keyword index holds the article now
+    assert screen_cache(library) == screening and screening.stat().st_mtime_ns == made_at
+    assert library.screen("Brackenridge Marine").matches[0].record.entity == "Brackenridge Marine Ltd"
 
 
 def test_a_lost_shard_is_read_back_from_chroma(tmp_path):
