@@ -250,8 +250,9 @@ class Store:
         except Exception as exc:
             name = type(exc).__name__
             text = str(exc)
+            # "compaction": a full disk can surface as Chroma failing to apply its write log
             if any(s in (name + text).lower() for s in (
                     "connect", "timeout", "readonly", "read-only", "disk", "no space", "permission",
-                    "database is locked", "unavailable", "refused")):
+                    "database is locked", "unavailable", "refused", "compaction")):
                 raise StoreUnavailable(f"the Chroma store at {self.location} failed: {text or name}") from exc
             raise
