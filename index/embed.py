@@ -49,6 +49,7 @@ class Embedder(BaseEmbedding):
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _cache: dict = PrivateAttr(default_factory=dict)  # text → vector, oldest first
     _compare_cache: dict = PrivateAttr(default_factory=dict)
+    _holders: int = PrivateAttr(default=0)  # ingests using the worker processes
 
     def __init__(self, backend: Any, batch_size: int = 16) -> None:
         super().__init__(model_name=MODEL_NAME, embed_batch_size=batch_size)
@@ -92,9 +93,24 @@ class Embedder(BaseEmbedding):
         index = {text: i for i, text in enumerate(unique)}
         return lambda: pending()[[index[t] for t in texts]]
 
+    def hold_workers(self) -> None:
+        """An ingest starts: the worker processes (started on its first bulk encode) stay up
+        until every ingest holding them has let go (ingests in other threads share them)."""
+        with self._lock:
+            self._holders += 1
+
+    def release_workers(self) -> None:
+        """An ingest has ended; the last one out stops the workers."""
+        with self._lock:
+            self._holders -= 1
+            if self._holders <= 0:
+                self._holders = 0
+                self._backend.close_workers()
+
     def close_workers(self) -> None:
-        """Stop the encoder's worker processes, if it started any (an ingest's end)."""
-        self._backend.close_workers()
+        """Stop the encoder's worker processes now, if it started any."""
+        with self._lock:
+            self._backend.close_workers()
 
     def compare(self, texts: list[str]) -> np.ndarray:
         """Unit vectors for comparing texts with one another — a question with its evidence

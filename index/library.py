@@ -64,7 +64,6 @@ class Library:
         self._lock = threading.Lock()
         self._generators: dict[str, Any] = {}
         self._matcher: tuple[str, Any] | None = None  # (fingerprint, screening matcher)
-        self._bulk_embedder = None  # the embedder an ingest encoded with (its workers to stop)
 
     @property
     def embedder(self):
@@ -87,7 +86,7 @@ class Library:
         self._repair(catalog)
         max_bytes = int(self.config.max_file_mb * 1024 * 1024)
         own = self.config.data_dir.resolve()
-        with self._encoding():
+        with self._encoding() as held:
             for path in iter_files(paths):
                 if own in path.resolve().parents:
                     continue  # never index the library's own store and caches
@@ -100,18 +99,20 @@ class Library:
                 for doc in docs:
                     if version:
                         doc.metadata["content_hash"] = version(doc)
-                    self._ingest_document(doc, catalog, report, progress)
+                    self._ingest_document(doc, catalog, report, progress, held)
         return self._finish_ingest(report, started)
 
     @contextmanager
     def _encoding(self):
-        """An ingest's span: the encoder's worker processes, if it started any, stop at its end."""
+        """An ingest's span. It yields the list of embedders the ingest holds (none until its
+        first document is encoded), and lets them go at its end, so the encoder's worker
+        processes stop once no ingest in this process needs them."""
+        held: list = []
         try:
-            yield
+            yield held
         finally:
-            if self._bulk_embedder is not None:
-                self._bulk_embedder.close_workers()
-                self._bulk_embedder = None
+            for embedder in held:
+                embedder.release_workers()
 
     def _finish_ingest(self, report: IngestReport, started: float) -> IngestReport:
         """Build the caches for the library as it now stands."""
@@ -120,7 +121,7 @@ class Library:
         return report
 
     def _ingest_document(self, doc: ParsedDocument, catalog: dict, report: IngestReport,
-                         progress: Progress | None) -> None:
+                         progress: Progress | None, held: list) -> None:
         doc_id = doc_id_for(doc.source)
         version = str(doc.metadata["content_hash"])
         previous = catalog.get(doc_id, {})
@@ -143,7 +144,10 @@ class Library:
         # that queries would trust.
         self.store.put_document(doc_id, entry)
         published_int = int(str(doc.metadata.get("published", "0")).replace("-", "") or 0)
-        embedder = self._bulk_embedder = self.embedder
+        embedder = self.embedder
+        if not held:
+            embedder.hold_workers()
+            held.append(embedder)
 
         def write(at: int, batch: list, vectors: Callable) -> None:
             metas = [{**n.metadata, "published_int": published_int} for n in batch]
@@ -450,14 +454,14 @@ class Library:
         catalog = self.store.catalog()
         self._repair(catalog)
         max_bytes = int(self.config.max_file_mb * 1024 * 1024)
-        with self._encoding():
+        with self._encoding() as held:
             try:
                 page = fetch(url, max_bytes, timeout)
                 items = parse_feed(page) if is_feed(page) else None
                 if items is None:
                     report.files = 1
                     for doc in read_fetched(page):
-                        self._ingest_document(doc, catalog, report, progress)
+                        self._ingest_document(doc, catalog, report, progress, held)
             except IngestError as exc:
                 report.failures.append((url, exc.reason))
                 items = None
@@ -468,7 +472,7 @@ class Library:
                     continue
                 try:
                     for doc in read_fetched(fetch(item.link, max_bytes, timeout), item):
-                        self._ingest_document(doc, catalog, report, progress)
+                        self._ingest_document(doc, catalog, report, progress, held)
                 except IngestError as exc:
                     report.failures.append((item.link, exc.reason))
         return self._finish_ingest(report, started)

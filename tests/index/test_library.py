@@ -137,3 +137,29 @@ def test_an_unreachable_chroma_server_is_a_clear_error(tmp_path):
 
     with pytest.raises(StoreUnavailable, match="127.0.0.1"):
         Library(make_config(tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}"))
+
+
+def _write_list(path: Path, count: int, word: str) -> Path:
+    entities = [{"name": f"{word} Instruments Company {i}", "country": "Utopia",
+                 "federal_register": f"99 FR {20000 + i}"} for i in range(count)]
+    path.write_text(json.dumps({"list_id": "bis-entity-list", "count": count, "entities": entities}))
+    return path
+
+
+def test_two_ingests_at_once_share_the_encoder_workers(tmp_path):
+    """Ingests in two threads (two uploads in the UI) share one encoder and its worker
+    processes; the one that ends first does not stop the workers under the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from listlens.index.library import Library
+
+    jobs = [(Library(make_config(tmp_path / "small")), _write_list(tmp_path / "small.json", 600, "Alder")),
+            (Library(make_config(tmp_path / "large")), _write_list(tmp_path / "large.json", 3000, "Birch"))]
+    assert jobs[0][0].embedder is jobs[1][0].embedder
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda job: job[0].ingest([job[1]]), jobs))
+    assert [r.ok for r in reports] == [True, True], [r.failures for r in reports]
+    assert [r.nodes for r in reports] == [601, 3001]  # each list's records and its summary
+    assert jobs[0][0].embedder._backend._pool is None  # stopped once both had ended
+    hit = jobs[1][0].screen("Birch Instruments Company 2999").matches[0]
+    assert hit.record.entity == "Birch Instruments Company 2999"
