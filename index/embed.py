@@ -267,8 +267,8 @@ def _quantized(model: Any) -> Any:
 
 
 def encode_threads() -> int:
-    """Threads for encoding: every core (up to four), or one when other processes already keep
-    all cores busy. On 2 oversubscribed cores, 2 threads encoded at half the rate of 1
+    """Threads for encoding, and the number of an ingest's encoder workers: every core (up to
+    four), or one when other processes already keep all cores busy. On 2 oversubscribed cores, 2 threads encoded at half the rate of 1
     (measured: 28 vs 56 nodes/s): the threads wait on each other at every layer. A partly busy
     machine (the load average still counting a finished pip install) keeps all."""
     cpus = os.cpu_count() or 1

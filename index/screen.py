@@ -50,6 +50,7 @@ import numpy as np
 
 from listlens.index.config import IndexConfig
 from listlens.index.errors import ListLensError
+from listlens.index.store import Store
 from listlens.index.types import Answer, AnswerSentence, Citation
 from listlens.ingest.countries import country_code
 
@@ -884,8 +885,6 @@ def _shard(store, cache_dir: Path, doc_id: str, entry: dict[str, Any]) -> tuple[
 def lists_fingerprint(catalog: dict[str, dict[str, Any]]) -> str:
     """What the screening index is keyed on: the versions of the list documents alone, so a
     new rule or article leaves the index (and its cache) as it is."""
-    from listlens.index.store import Store
-
     return Store.fingerprint({doc_id: m["version"] for doc_id, m in catalog.items()
                               if m.get("doc_type") == "list" and m.get("version")})
 
